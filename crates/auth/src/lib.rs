@@ -1,0 +1,1 @@
+//! Callers: SigV4 Authorization parsing, access key -> account, credential scope -> region.

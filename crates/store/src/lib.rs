@@ -1,0 +1,1 @@
+//! Store: durability of engine state.

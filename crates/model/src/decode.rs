@@ -106,7 +106,11 @@ impl Decoder {
         self.violation("null", path, "Member must not be null");
     }
 
-    pub fn map<'v>(&mut self, v: &'v Value, path: &Path<'_>) -> Result<&'v [(String, Value)], DecodeError> {
+    pub fn map<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &Path<'_>,
+    ) -> Result<&'v [(String, Value)], DecodeError> {
         match v {
             Value::Map(m) => Ok(m),
             other => Err(type_error(path, "a structure", other)),
@@ -127,7 +131,12 @@ impl Decoder {
         }
     }
 
-    fn whole_number(&mut self, v: &Value, path: &Path<'_>, expected: &str) -> Result<i64, DecodeError> {
+    fn whole_number(
+        &mut self,
+        v: &Value,
+        path: &Path<'_>,
+        expected: &str,
+    ) -> Result<i64, DecodeError> {
         match v {
             Value::Int(i) => Ok(*i),
             Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(*f as i64),
@@ -138,7 +147,9 @@ impl Decoder {
     pub fn integer(&mut self, v: &Value, path: &Path<'_>) -> Result<i32, DecodeError> {
         let i = self.whole_number(v, path, "an integer")?;
         i32::try_from(i).map_err(|_| {
-            DecodeError::Serialization(format!("Value {i} at '{path}' does not fit in a 32-bit integer"))
+            DecodeError::Serialization(format!(
+                "Value {i} at '{path}' does not fit in a 32-bit integer"
+            ))
         })
     }
 
@@ -176,15 +187,30 @@ impl Decoder {
         }
     }
 
-    pub fn check_length(&mut self, len: usize, shown: &dyn fmt::Display, path: &Path<'_>, min: Option<usize>, max: Option<usize>) {
+    pub fn check_length(
+        &mut self,
+        len: usize,
+        shown: &dyn fmt::Display,
+        path: &Path<'_>,
+        min: Option<usize>,
+        max: Option<usize>,
+    ) {
         if let Some(min) = min {
             if len < min {
-                self.violation(shown, path, &format!("Member must have length greater than or equal to {min}"));
+                self.violation(
+                    shown,
+                    path,
+                    &format!("Member must have length greater than or equal to {min}"),
+                );
             }
         }
         if let Some(max) = max {
             if len > max {
-                self.violation(shown, path, &format!("Member must have length less than or equal to {max}"));
+                self.violation(
+                    shown,
+                    path,
+                    &format!("Member must have length less than or equal to {max}"),
+                );
             }
         }
     }
@@ -192,12 +218,20 @@ impl Decoder {
     pub fn check_range(&mut self, v: i64, path: &Path<'_>, min: Option<i64>, max: Option<i64>) {
         if let Some(min) = min {
             if v < min {
-                self.violation(v, path, &format!("Member must have value greater than or equal to {min}"));
+                self.violation(
+                    v,
+                    path,
+                    &format!("Member must have value greater than or equal to {min}"),
+                );
             }
         }
         if let Some(max) = max {
             if v > max {
-                self.violation(v, path, &format!("Member must have value less than or equal to {max}"));
+                self.violation(
+                    v,
+                    path,
+                    &format!("Member must have value less than or equal to {max}"),
+                );
             }
         }
     }

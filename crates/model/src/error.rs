@@ -10,7 +10,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: &'static str, status: u16, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), status }
+        ApiError {
+            code,
+            message: message.into(),
+            status,
+        }
     }
 
     /// The service's one modeled client error; every business failure uses it.

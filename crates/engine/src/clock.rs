@@ -38,7 +38,11 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(lifecycle: Lifecycle, wall_now: f64) -> Self {
-        Clock { lifecycle, offset: 0.0, frozen_at: wall_now }
+        Clock {
+            lifecycle,
+            offset: 0.0,
+            frozen_at: wall_now,
+        }
     }
 
     pub fn lifecycle(&self) -> Lifecycle {

@@ -3,11 +3,27 @@
 //!
 //! Architecture invariants: no I/O, no wall clock (time is passed in), no
 //! knowledge of HTTP or wire formats. IDs come from a seedable generator.
+//! Every operation validates completely before it changes anything, so a
+//! failed call leaves the state as it was.
 
+pub mod catalog;
 pub mod clock;
+pub mod config;
 pub mod ec2;
+mod ids;
+mod ops;
+mod service;
+mod state;
+mod timers;
 
 pub use clock::{Clock, Lifecycle};
+pub use config::{Delays, EngineConfig, Quotas};
+
+use dxlocal_model::ec2::{Ec2Error, Ec2Request, Ec2Response};
+use dxlocal_model::{ApiError, Input, Output};
+use ids::IdGen;
+use state::State;
+use timers::{Event, Timers};
 
 /// Who is calling: the account from the access key, the region from the
 /// SigV4 credential scope.
@@ -19,6 +35,235 @@ pub struct Caller {
 
 impl Caller {
     pub fn new(account: impl Into<String>, region: impl Into<String>) -> Self {
-        Caller { account: account.into(), region: region.into() }
+        Caller {
+            account: account.into(),
+            region: region.into(),
+        }
     }
 }
+
+/// What every operation handler receives besides its input.
+pub struct Cx {
+    pub caller: Caller,
+    /// Virtual time of this call, seconds since the Unix epoch.
+    pub now: f64,
+}
+
+pub struct Engine {
+    config: EngineConfig,
+    clock: Clock,
+    ids: IdGen,
+    state: State,
+    timers: Timers,
+    ec2: ec2::Ec2State,
+}
+
+impl Engine {
+    pub fn new(config: EngineConfig, wall_now: f64) -> Self {
+        Engine {
+            clock: Clock::new(config.lifecycle, wall_now),
+            ids: IdGen::new(config.seed),
+            state: State::default(),
+            timers: Timers::default(),
+            ec2: ec2::Ec2State::default(),
+            config,
+        }
+    }
+
+    pub fn lifecycle(&self) -> Lifecycle {
+        self.clock.lifecycle()
+    }
+
+    /// Virtual time now.
+    pub fn now(&self, wall_now: f64) -> f64 {
+        self.clock.now(wall_now)
+    }
+
+    /// Forgets every resource. The clock (with any advance) and the
+    /// configuration stay; a seeded generator starts over, so a reset run
+    /// replays the same IDs.
+    pub fn reset(&mut self, wall_now: f64) {
+        let clock = self.clock.clone();
+        *self = Engine::new(self.config.clone(), wall_now);
+        self.clock = clock;
+    }
+
+    /// Moves virtual time forward and applies everything that fell due.
+    pub fn advance_clock(&mut self, seconds: f64, wall_now: f64) -> f64 {
+        self.clock.advance(seconds.max(0.0));
+        let now = self.clock.now(wall_now);
+        self.settle(now);
+        now
+    }
+
+    /// Runs one Direct Connect operation.
+    pub fn execute(
+        &mut self,
+        caller: &Caller,
+        input: Input,
+        wall_now: f64,
+    ) -> Result<Output, ApiError> {
+        let now = self.clock.now(wall_now);
+        self.settle(now);
+        let cx = Cx {
+            caller: caller.clone(),
+            now,
+        };
+        dxlocal_model::dispatch(self, &cx, input)
+    }
+
+    /// Runs one EC2 call (VPCs and virtual private gateways).
+    pub fn execute_ec2(
+        &mut self,
+        caller: &Caller,
+        req: Ec2Request,
+        wall_now: f64,
+    ) -> Result<Ec2Response, Ec2Error> {
+        let now = self.clock.now(wall_now);
+        self.settle(now);
+        let delays = self.ec2_delays();
+        self.ec2.execute(
+            &caller.account,
+            &caller.region,
+            req,
+            now,
+            self.ids.rng(),
+            &delays,
+        )
+    }
+
+    fn ec2_delays(&self) -> ec2::Ec2Delays {
+        let d = &self.config.delays;
+        ec2::Ec2Delays {
+            vpc_available: self.clock.delay(d.vpc_available),
+            vgw_attach: self.clock.delay(d.vgw_attach),
+            vgw_detach: self.clock.delay(d.vgw_attach),
+            vgw_delete: self.clock.delay(d.vgw_delete),
+        }
+    }
+
+    /// A transition delay under the current lifecycle (zero when instant).
+    fn delay(&self, pick: impl Fn(&Delays) -> f64) -> f64 {
+        self.clock.delay(pick(&self.config.delays))
+    }
+
+    /// How long deleted things stay visible. Not a transition delay, so it
+    /// holds in instant mode too: tests can see the `deleted` tail.
+    fn retention(&self) -> f64 {
+        self.config.delays.deleted_visible
+    }
+
+    /// Applies, in time order, every transition due at `now`. Follow-up
+    /// transitions are timed from when their predecessor happened, so one
+    /// big clock jump plays out the same as many small ones.
+    fn settle(&mut self, now: f64) {
+        self.ec2.settle(now);
+        while let Some((at, event)) = self.timers.pop_due(now) {
+            self.apply(at, event);
+        }
+    }
+
+    fn apply(&mut self, at: f64, event: Event) {
+        use dxlocal_model::{
+            BGPPeerState, BGPStatus, ConnectionState as C,
+            DirectConnectGatewayAttachmentState as A, DirectConnectGatewayState as G,
+            VirtualInterfaceState as V,
+        };
+        match event {
+            Event::Connection { id, from, to } => {
+                let Some(c) = self.state.connections.get_mut(&id) else {
+                    return;
+                };
+                if c.state != from {
+                    return;
+                }
+                c.state = to;
+                if to == C::Pending {
+                    let next = at + self.delay(|d| d.connection_pending_to_available);
+                    self.timers.schedule(
+                        next,
+                        Event::Connection {
+                            id,
+                            from: C::Pending,
+                            to: C::Available,
+                        },
+                    );
+                }
+            }
+            Event::Vif { id, from, to } => {
+                let Some(v) = self.state.vifs.get_mut(&id) else {
+                    return;
+                };
+                if v.state != from {
+                    return;
+                }
+                v.state = to;
+                match to {
+                    V::Available => {
+                        for p in &mut v.peers {
+                            if matches!(p.state, BGPPeerState::Pending | BGPPeerState::Verifying) {
+                                p.state = BGPPeerState::Available;
+                                // [choice] a provisioned session is up; faults take it down.
+                                p.status = BGPStatus::Up;
+                            }
+                        }
+                        if let Some(a) = self.state.attachments.get_mut(&id) {
+                            if a.state == A::Attaching {
+                                a.state = A::Attached;
+                            }
+                        }
+                    }
+                    V::Deleted => {
+                        for p in &mut v.peers {
+                            p.state = BGPPeerState::Deleted;
+                            p.status = BGPStatus::Down;
+                        }
+                        v.deleted_at = Some(at);
+                        if let Some(a) = self.state.attachments.get_mut(&id) {
+                            a.state = A::Detached;
+                        }
+                        let purge = at + self.retention();
+                        self.timers.schedule(purge, Event::PurgeVif { id });
+                    }
+                    _ => {}
+                }
+            }
+            Event::Gateway { id, from, to } => {
+                let Some(g) = self.state.gateways.get_mut(&id) else {
+                    return;
+                };
+                if g.state != from {
+                    return;
+                }
+                g.state = to;
+                if to == G::Deleted {
+                    // Deleted gateways are not returned at all (operations.md §H).
+                    self.state.remove_gateway(&id);
+                }
+            }
+            Event::PurgeVif { id } => {
+                if self.state.vifs.get(&id).is_some_and(|v| !v.is_live()) {
+                    self.state.remove_vif(&id);
+                }
+            }
+            Event::PurgeConnection { id } => {
+                if self
+                    .state
+                    .connections
+                    .get(&id)
+                    .is_some_and(|c| !c.is_live())
+                {
+                    self.state.remove_connection(&id);
+                }
+            }
+        }
+    }
+
+    /// Pending timed transitions (for tests and the admin API).
+    pub fn pending_transitions(&self) -> usize {
+        self.timers.len()
+    }
+}
+
+#[cfg(test)]
+mod tests;

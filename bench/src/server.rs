@@ -1,0 +1,131 @@
+//! The dxlocal server under test, run as a child process.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+const READY_PREFIX: &str = "dxlocal listening on ";
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
+const STDERR_TAIL: usize = 20;
+
+/// Killed on drop, so an early `?` in the bench never leaves a server behind.
+pub struct ServerProcess {
+    child: Child,
+    pub url: String,
+    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+}
+
+impl ServerProcess {
+    pub fn default_path() -> Result<PathBuf, String> {
+        let exe = std::env::current_exe().map_err(|e| format!("locating the bench binary: {e}"))?;
+        let dir = exe
+            .parent()
+            .ok_or_else(|| "the bench binary has no parent directory".to_string())?;
+        Ok(dir.join(format!("dxlocal{}", std::env::consts::EXE_SUFFIX)))
+    }
+
+    pub fn start(path: &Path, lifecycle: &str) -> Result<Self, String> {
+        if !path.exists() {
+            return Err(format!(
+                "server binary {} not found; build it first with `cargo build --release` \
+                 (or pass --server PATH or --endpoint URL)",
+                path.display()
+            ));
+        }
+        let mut child = Command::new(path)
+            .args(["serve", "--listen", "127.0.0.1:0", "--lifecycle", lifecycle])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", path.display()))?;
+
+        // Both pipes are drained for the server's whole life: a full pipe
+        // would block its logging and skew the numbers.
+        let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
+        if let Some(err) = child.stderr.take() {
+            let tail = stderr_tail.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(err).lines().map_while(Result::ok) {
+                    let mut t = tail.lock().unwrap_or_else(|p| p.into_inner());
+                    if t.len() == STDERR_TAIL {
+                        t.pop_front();
+                    }
+                    t.push_back(line);
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().expect("stdout is piped");
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(out);
+            let mut line = String::new();
+            loop {
+                line.clear();
+                match reader.read_line(&mut line) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {
+                        if let Some(url) = line.trim().strip_prefix(READY_PREFIX) {
+                            let _ = tx.send(url.to_string());
+                            break;
+                        }
+                    }
+                }
+            }
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+        });
+
+        let mut server = ServerProcess {
+            child,
+            url: String::new(),
+            stderr_tail,
+        };
+        match rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok(url) => {
+                server.url = url;
+                Ok(server)
+            }
+            Err(_) => {
+                let status = server.child.try_wait().ok().flatten();
+                // Let the stderr reader catch up with a server that just died.
+                std::thread::sleep(Duration::from_millis(200));
+                let why = match status {
+                    Some(s) => format!("exited with {s}"),
+                    None => format!(
+                        "printed no `{READY_PREFIX}http://...` line within {}s",
+                        STARTUP_TIMEOUT.as_secs()
+                    ),
+                };
+                Err(format!(
+                    "server {} {why}{}",
+                    path.display(),
+                    server.stderr_text()
+                ))
+            }
+        }
+    }
+
+    pub fn stderr_text(&self) -> String {
+        let t = self.stderr_tail.lock().unwrap_or_else(|p| p.into_inner());
+        if t.is_empty() {
+            String::new()
+        } else {
+            let lines: Vec<&str> = t.iter().map(String::as_str).collect();
+            format!("\nserver stderr (last lines):\n  {}", lines.join("\n  "))
+        }
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

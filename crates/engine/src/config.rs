@@ -1,0 +1,72 @@
+//! Everything about the emulator's behaviour that a user may want to
+//! change: quotas (AWS raises them over time) and transition timers.
+
+use crate::clock::Lifecycle;
+
+#[derive(Debug, Clone, Default)]
+pub struct EngineConfig {
+    pub lifecycle: Lifecycle,
+    /// Seed for reproducible IDs; `None` draws from the OS.
+    pub seed: Option<u64>,
+    pub quotas: Quotas,
+    pub delays: Delays,
+}
+
+/// Service quotas (resources.md §21), all configurable.
+#[derive(Debug, Clone)]
+pub struct Quotas {
+    pub connections_per_location: usize,
+    pub private_public_vifs_per_connection: usize,
+    pub vifs_per_hosted_connection: usize,
+    pub vifs_per_gateway: usize,
+    pub gateways_per_account: usize,
+    pub tags_per_resource: usize,
+    pub arns_per_describe_tags: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            connections_per_location: 10,
+            private_public_vifs_per_connection: 50,
+            vifs_per_hosted_connection: 1,
+            vifs_per_gateway: 30,
+            gateways_per_account: 200,
+            tags_per_resource: 50,
+            arns_per_describe_tags: 20,
+        }
+    }
+}
+
+/// Realistic transition delays in seconds (resources.md §22). The instant
+/// lifecycle turns every one of them into zero.
+#[derive(Debug, Clone)]
+pub struct Delays {
+    pub connection_requested_to_pending: f64,
+    pub connection_pending_to_available: f64,
+    pub vif_pending_to_available: f64,
+    pub vif_deleting_to_deleted: f64,
+    pub gateway_deleting_to_deleted: f64,
+    pub vpc_available: f64,
+    pub vgw_attach: f64,
+    pub vgw_delete: f64,
+    /// How long deleted VIFs and connections stay listed. A visibility
+    /// window, not a transition: it applies in every lifecycle.
+    pub deleted_visible: f64,
+}
+
+impl Default for Delays {
+    fn default() -> Self {
+        Delays {
+            connection_requested_to_pending: 30.0,
+            connection_pending_to_available: 30.0,
+            vif_pending_to_available: 10.0,
+            vif_deleting_to_deleted: 10.0,
+            gateway_deleting_to_deleted: 10.0,
+            vpc_available: 2.0,
+            vgw_attach: 2.0,
+            vgw_delete: 10.0,
+            deleted_visible: 15.0 * 60.0,
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Resource identifiers, from one seedable generator so that a run with
+//! `--seed` hands out the same IDs every time.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashSet;
+
+const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+const AUTH_KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+
+pub struct IdGen {
+    rng: StdRng,
+    /// Every ID handed out, so none is ever reused in a run.
+    issued: HashSet<String>,
+}
+
+impl IdGen {
+    pub fn new(seed: Option<u64>) -> Self {
+        let rng = match seed {
+            Some(s) => StdRng::seed_from_u64(s),
+            None => StdRng::from_entropy(),
+        };
+        IdGen {
+            rng,
+            issued: HashSet::new(),
+        }
+    }
+
+    pub fn rng(&mut self) -> &mut StdRng {
+        &mut self.rng
+    }
+
+    fn unique(&mut self, mut make: impl FnMut(&mut StdRng) -> String) -> String {
+        loop {
+            let id = make(&mut self.rng);
+            if self.issued.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+
+    /// `dxcon-fg31dyv6`: every observed suffix starts with `f`, then seven
+    /// base-36 characters.
+    pub fn dx(&mut self, prefix: &str) -> String {
+        self.unique(|rng| {
+            let mut s = String::with_capacity(prefix.len() + 9);
+            s.push_str(prefix);
+            s.push_str("-f");
+            for _ in 0..7 {
+                s.push(BASE36[rng.gen_range(0..36)] as char);
+            }
+            s
+        })
+    }
+
+    /// Lower-case UUID v4, as Direct Connect gateways, associations and
+    /// proposals use.
+    pub fn uuid(&mut self) -> String {
+        self.unique(|rng| {
+            let mut b: [u8; 16] = rng.gen();
+            b[6] = (b[6] & 0x0f) | 0x40;
+            b[8] = (b[8] & 0x3f) | 0x80;
+            let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            )
+        })
+    }
+
+    /// A device name at a location: `EqDC2-123h49s71dabc`.
+    pub fn device(&mut self, location: &str) -> String {
+        let mut s = String::with_capacity(location.len() + 14);
+        s.push_str(location);
+        s.push('-');
+        for _ in 0..13 {
+            s.push(BASE36[self.rng.gen_range(0..36)] as char);
+        }
+        s
+    }
+
+    /// A BGP MD5 key as AWS generates it: `0x` and 22 characters.
+    pub fn auth_key(&mut self) -> String {
+        let mut s = String::from("0x");
+        for _ in 0..22 {
+            s.push(AUTH_KEY_CHARS[self.rng.gen_range(0..AUTH_KEY_CHARS.len())] as char);
+        }
+        s
+    }
+
+    pub fn below(&mut self, n: u32) -> u32 {
+        self.rng.gen_range(0..n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_the_real_shapes() {
+        let mut g = IdGen::new(Some(7));
+        let id = g.dx("dxvif");
+        assert!(id.starts_with("dxvif-f") && id.len() == 14, "{id}");
+        let u = g.uuid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        let k = g.auth_key();
+        assert!(k.starts_with("0x") && k.len() == 24);
+    }
+
+    #[test]
+    fn a_seed_reproduces_ids() {
+        let a: Vec<String> = {
+            let mut g = IdGen::new(Some(1));
+            (0..5).map(|_| g.dx("dxcon")).collect()
+        };
+        let b: Vec<String> = {
+            let mut g = IdGen::new(Some(1));
+            (0..5).map(|_| g.dx("dxcon")).collect()
+        };
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,274 @@
+//! The engine's state as plain data: records keyed by ID plus the secondary
+//! indexes the Describe calls need, so a Describe costs O(result).
+//!
+//! Records hold what the API shows and who owns it; `to_api` renderers live
+//! next to the operations that use them.
+
+use dxlocal_model::{
+    AddressFamily, BGPPeerState, BGPStatus, BillingMode, ConnectionState,
+    DirectConnectGatewayAttachmentState, DirectConnectGatewayAttachmentType,
+    DirectConnectGatewayState, Tag, VirtualInterfaceState,
+};
+use std::collections::HashMap;
+
+/// Key of per-account, per-region indexes.
+pub type Scope = (String, String);
+
+pub fn scope(account: &str, region: &str) -> Scope {
+    (account.to_string(), region.to_string())
+}
+
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub name: String,
+    pub location: String,
+    pub bandwidth: String,
+    pub state: ConnectionState,
+    pub lag_id: Option<String>,
+    /// Chosen at creation; shown from `pending` on (resources.md §2).
+    pub aws_device: String,
+    pub aws_logical_device_id: String,
+    pub provider_name: Option<String>,
+    pub mac_sec_capable: bool,
+    pub billing_mode: BillingMode,
+    pub tags: Vec<Tag>,
+    pub loa_issue_time: Option<f64>,
+    /// When it became `deleted`/`rejected`; it stays listed for the tail.
+    pub deleted_at: Option<f64>,
+}
+
+impl Connection {
+    pub fn is_live(&self) -> bool {
+        !matches!(
+            self.state,
+            ConnectionState::Deleted | ConnectionState::Deleting | ConnectionState::Rejected
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BgpPeer {
+    pub id: String,
+    pub asn: i64,
+    pub auth_key: String,
+    pub family: AddressFamily,
+    pub amazon_address: String,
+    pub customer_address: String,
+    pub state: BGPPeerState,
+    pub status: BGPStatus,
+    pub aws_device_v2: String,
+    pub aws_logical_device_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VifType {
+    Private,
+    Public,
+    Transit,
+}
+
+impl VifType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VifType::Private => "private",
+            VifType::Public => "public",
+            VifType::Transit => "transit",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Vif {
+    pub id: String,
+    /// The VIF's owner: the creator, or for a hosted VIF the accepter.
+    pub owner: String,
+    /// Owner of the connection or LAG it sits on (the allocator of a hosted VIF).
+    pub connection_owner: String,
+    pub connection_id: String,
+    pub region: String,
+    pub location: String,
+    pub kind: VifType,
+    pub name: String,
+    pub vlan: i32,
+    pub amazon_side_asn: i64,
+    pub mtu: i32,
+    pub jumbo_frame_capable: bool,
+    pub state: VirtualInterfaceState,
+    /// `""` when not attached to one, as the real service sends it.
+    pub virtual_gateway_id: String,
+    pub direct_connect_gateway_id: String,
+    pub route_filter_prefixes: Vec<String>,
+    pub peers: Vec<BgpPeer>,
+    pub tags: Vec<Tag>,
+    pub site_link_enabled: bool,
+    pub aws_device_v2: String,
+    pub aws_logical_device_id: String,
+    pub rate_limit: Option<String>,
+    pub deleted_at: Option<f64>,
+}
+
+impl Vif {
+    /// Counts against quotas and VLAN uniqueness.
+    pub fn is_live(&self) -> bool {
+        !matches!(
+            self.state,
+            VirtualInterfaceState::Deleted | VirtualInterfaceState::Rejected
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DxGateway {
+    pub id: String,
+    pub owner: String,
+    pub name: String,
+    pub amazon_side_asn: i64,
+    pub state: DirectConnectGatewayState,
+    pub state_change_error: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub gateway_id: String,
+    pub vif_id: String,
+    pub vif_region: String,
+    pub vif_owner: String,
+    pub state: DirectConnectGatewayAttachmentState,
+    pub kind: DirectConnectGatewayAttachmentType,
+}
+
+/// Everything Direct Connect holds, with its indexes. Index vectors keep
+/// creation order, which is the order Describe calls answer in.
+#[derive(Default)]
+pub struct State {
+    pub connections: HashMap<String, Connection>,
+    /// Connections by owner and region.
+    pub connections_by_owner: HashMap<Scope, Vec<String>>,
+
+    pub vifs: HashMap<String, Vif>,
+    /// VIFs each account sees in a region: its own, and (hosted VIFs) those
+    /// on connections it owns.
+    pub vifs_by_viewer: HashMap<Scope, Vec<String>>,
+    pub vifs_by_connection: HashMap<String, Vec<String>>,
+
+    pub gateways: HashMap<String, DxGateway>,
+    pub gateways_by_owner: HashMap<String, Vec<String>>,
+
+    /// DXGW attachments keyed by VIF (a VIF attaches to at most one gateway).
+    pub attachments: HashMap<String, Attachment>,
+    pub attachments_by_gateway: HashMap<String, Vec<String>>,
+}
+
+impl State {
+    pub fn insert_connection(&mut self, c: Connection) {
+        self.connections_by_owner
+            .entry(scope(&c.owner, &c.region))
+            .or_default()
+            .push(c.id.clone());
+        self.connections.insert(c.id.clone(), c);
+    }
+
+    pub fn remove_connection(&mut self, id: &str) {
+        if let Some(c) = self.connections.remove(id) {
+            if let Some(list) = self
+                .connections_by_owner
+                .get_mut(&scope(&c.owner, &c.region))
+            {
+                list.retain(|x| x != id);
+            }
+            self.vifs_by_connection.remove(id);
+        }
+    }
+
+    pub fn insert_vif(&mut self, v: Vif) {
+        self.vifs_by_viewer
+            .entry(scope(&v.owner, &v.region))
+            .or_default()
+            .push(v.id.clone());
+        if v.connection_owner != v.owner {
+            self.vifs_by_viewer
+                .entry(scope(&v.connection_owner, &v.region))
+                .or_default()
+                .push(v.id.clone());
+        }
+        self.vifs_by_connection
+            .entry(v.connection_id.clone())
+            .or_default()
+            .push(v.id.clone());
+        self.vifs.insert(v.id.clone(), v);
+    }
+
+    pub fn remove_vif(&mut self, id: &str) {
+        let Some(v) = self.vifs.remove(id) else {
+            return;
+        };
+        for viewer in [&v.owner, &v.connection_owner] {
+            if let Some(list) = self.vifs_by_viewer.get_mut(&scope(viewer, &v.region)) {
+                list.retain(|x| x != id);
+            }
+        }
+        if let Some(list) = self.vifs_by_connection.get_mut(&v.connection_id) {
+            list.retain(|x| x != id);
+        }
+        self.remove_attachment(id);
+    }
+
+    pub fn insert_gateway(&mut self, g: DxGateway) {
+        self.gateways_by_owner
+            .entry(g.owner.clone())
+            .or_default()
+            .push(g.id.clone());
+        self.gateways.insert(g.id.clone(), g);
+    }
+
+    pub fn remove_gateway(&mut self, id: &str) {
+        if let Some(g) = self.gateways.remove(id) {
+            if let Some(list) = self.gateways_by_owner.get_mut(&g.owner) {
+                list.retain(|x| x != id);
+            }
+        }
+    }
+
+    pub fn insert_attachment(&mut self, a: Attachment) {
+        self.attachments_by_gateway
+            .entry(a.gateway_id.clone())
+            .or_default()
+            .push(a.vif_id.clone());
+        self.attachments.insert(a.vif_id.clone(), a);
+    }
+
+    pub fn remove_attachment(&mut self, vif_id: &str) {
+        if let Some(a) = self.attachments.remove(vif_id) {
+            if let Some(list) = self.attachments_by_gateway.get_mut(&a.gateway_id) {
+                list.retain(|x| x != vif_id);
+            }
+        }
+    }
+
+    /// Live VIFs on a connection or LAG.
+    pub fn live_vifs_on<'a>(&'a self, connection_id: &str) -> impl Iterator<Item = &'a Vif> + 'a {
+        self.vifs_by_connection
+            .get(connection_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.vifs.get(id))
+            .filter(|v| v.is_live())
+    }
+
+    /// Attachments to a gateway that still hold a slot (not `detached`).
+    pub fn live_attachments_of<'a>(
+        &'a self,
+        gateway_id: &str,
+    ) -> impl Iterator<Item = &'a Attachment> + 'a {
+        self.attachments_by_gateway
+            .get(gateway_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.attachments.get(id))
+            .filter(|a| a.state != DirectConnectGatewayAttachmentState::Detached)
+    }
+}

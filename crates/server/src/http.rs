@@ -1,0 +1,264 @@
+//! HTTP/1.1 with keep-alive on hyper: accepting connections, reading
+//! bodies with a hard bound, turning replies into responses, logging, and
+//! draining in-flight requests on shutdown.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use dxlocal_auth::{identify_lenient, AuthParts, Identity};
+use dxlocal_wire::{Route, WireReply, MAX_BODY_BYTES};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+
+use crate::app::App;
+use crate::config::ServerConfig;
+use crate::dispatch::{self, Head, Outcome, Rejection};
+use crate::log::RequestRecord;
+
+/// A client that has sent headers gets this long to send the body.
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
+/// How long shutdown waits for in-flight requests before giving up on them.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves on `listener` until `shutdown` completes, then stops accepting,
+/// lets in-flight requests finish (closing idle keep-alive connections) and
+/// returns.
+pub async fn serve(
+    config: ServerConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let app = Arc::new(App::new(config));
+    let graceful = GracefulShutdown::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    let mut shutdown = pin!(shutdown);
+
+    loop {
+        let (stream, _peer) = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    accept_failed(&e).await;
+                    continue;
+                }
+            },
+        };
+        // Small request/response exchanges on a kept-alive connection stall
+        // on Nagle's algorithm otherwise.
+        let _ = stream.set_nodelay(true);
+        let app = Arc::clone(&app);
+        let service = service_fn(move |req| {
+            let app = Arc::clone(&app);
+            async move { Ok::<_, Infallible>(handle(&app, req).await) }
+        });
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // Errors here are the client's doing (reset, garbage, timeout);
+            // hyper has already answered what could be answered.
+            let _ = connection.await;
+        });
+    }
+
+    drop(listener);
+    let open = graceful.count();
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN_TIMEOUT) => {
+            eprintln!("dxlocal: shutdown gave up waiting for {open} connection(s)");
+        }
+    }
+    Ok(())
+}
+
+/// Running out of file descriptors must not end the server; back off and
+/// let in-flight requests release some.
+async fn accept_failed(e: &io::Error) {
+    match e.kind() {
+        io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::ConnectionReset
+        | io::ErrorKind::Interrupted => {}
+        _ => {
+            eprintln!("dxlocal: accept failed: {e}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let started = Instant::now();
+    let request_id = dxlocal_wire::new_request_id();
+    let (parts, body) = req.into_parts();
+    let headers = &parts.headers;
+    let header = |name: &str| -> Option<String> {
+        headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    };
+    let head = Head {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        target: parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
+        query: parts.uri.query(),
+        header: &header,
+    };
+    let route = dxlocal_wire::route(head.method, head.target, head.header);
+
+    let (identity, auth_error) = match route {
+        Route::Admin => (Identity::anonymous(), None),
+        _ => identify(app, headers, head.query),
+    };
+
+    // A rejected body may be partly unread, so its connection is not reused.
+    let (outcome, close) = if route == Route::NotFound {
+        // Nothing can use the body; hyper discards it.
+        let outcome = run(route, &head, &identity, &request_id, || {
+            dispatch::handle(app, route, &head, &identity, &[], &request_id)
+        });
+        (outcome, false)
+    } else {
+        match read_body(body, headers).await {
+            Ok(bytes) => {
+                let outcome = run(route, &head, &identity, &request_id, || {
+                    dispatch::handle(app, route, &head, &identity, &bytes, &request_id)
+                });
+                (outcome, false)
+            }
+            Err(rejection) => {
+                (dispatch::rejected(route, &head, &identity, &rejection, &request_id), true)
+            }
+        }
+    };
+
+    let (response, request_id) = into_response(outcome.reply, &request_id, close);
+    if app.request_log {
+        let admin = route == Route::Admin;
+        let auth_note = auth_error.as_deref();
+        RequestRecord {
+            target: &outcome.target,
+            account: if admin { "-" } else { &identity.account },
+            region: if admin { "-" } else { &identity.region },
+            protocol: outcome.protocol,
+            status: response.status().as_u16(),
+            latency: started.elapsed(),
+            request_id: &request_id,
+            error: outcome.error.as_deref(),
+            auth_note,
+        }
+        .emit();
+    }
+    response
+}
+
+/// Runs the synchronous part of a request. A panic anywhere in decoding,
+/// the engine or encoding becomes a 500 in the request's protocol instead
+/// of a dropped connection.
+fn run(
+    route: Route,
+    head: &Head<'_>,
+    identity: &Identity,
+    request_id: &str,
+    f: impl FnOnce() -> Outcome,
+) -> Outcome {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| dispatch::internal_error(route, head, identity, request_id))
+}
+
+/// The caller, leniently: while signatures are not verified, a malformed
+/// one is logged and the request proceeds as unsigned.
+fn identify(app: &App, headers: &HeaderMap, query: Option<&str>) -> (Identity, Option<String>) {
+    // Non-UTF-8 bytes are kept (lossily) so the parser reports them rather
+    // than the request silently counting as unsigned.
+    let text = |name: &str| headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()));
+    let authorization = text("authorization");
+    let x_amz_date = text("x-amz-date");
+    let security_token = text("x-amz-security-token");
+    let parts = AuthParts {
+        authorization: authorization.as_deref(),
+        x_amz_date: x_amz_date.as_deref(),
+        security_token: security_token.as_deref(),
+        query,
+    };
+    let (identity, error) = identify_lenient(&parts, &app.credentials);
+    (identity, error.map(|e| e.to_string()))
+}
+
+/// Reads the whole body, refusing anything over [`MAX_BODY_BYTES`]: up
+/// front when `Content-Length` says so, otherwise as soon as the running
+/// total passes the bound.
+async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, Rejection> {
+    let declared = match headers.get(CONTENT_LENGTH) {
+        Some(v) => v.to_str().ok().and_then(|s| s.trim().parse::<u64>().ok()),
+        None => None,
+    };
+    if let Some(n) = declared {
+        if n > MAX_BODY_BYTES as u64 {
+            return Err(Rejection::TooLarge { limit: MAX_BODY_BYTES, declared: Some(n) });
+        }
+    }
+    let collect = Limited::new(body, MAX_BODY_BYTES).collect();
+    match tokio::time::timeout(BODY_READ_TIMEOUT, collect).await {
+        Err(_) => Err(Rejection::TimedOut),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => {
+            Err(Rejection::TooLarge { limit: MAX_BODY_BYTES, declared: None })
+        }
+        Ok(Err(e)) => Err(Rejection::Unreadable(e.to_string())),
+    }
+}
+
+/// Builds the HTTP response, making sure it carries `x-amzn-RequestId`.
+/// Returns the ID actually sent, which is the codec's if it set one.
+fn into_response(reply: WireReply, request_id: &str, close: bool) -> (Response<Full<Bytes>>, String) {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    let mut sent_id: Option<String> = None;
+    for (name, value) in reply.headers {
+        let Ok(value) = HeaderValue::try_from(value) else {
+            eprintln!("dxlocal: dropped response header {name} with an invalid value");
+            continue;
+        };
+        if name.eq_ignore_ascii_case(REQUEST_ID_HEADER) {
+            sent_id = value.to_str().ok().map(str::to_owned);
+        }
+        match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => {
+                headers.append(name, value);
+            }
+            Err(_) => eprintln!("dxlocal: dropped response header with invalid name {name:?}"),
+        }
+    }
+    let request_id = match sent_id {
+        Some(id) => id,
+        None => {
+            if let Ok(value) = HeaderValue::from_str(request_id) {
+                headers.insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+            }
+            request_id.to_string()
+        }
+    };
+    if close {
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    (response, request_id)
+}

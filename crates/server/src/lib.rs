@@ -1,0 +1,99 @@
+//! dxlocal's server: configuration, the HTTP front end, the admin API and
+//! the request log, wiring the wire, auth and engine crates together.
+//!
+//! Architecture invariant: no business rules live here. A request is
+//! routed and decoded by `dxlocal-wire`, attributed to a caller by
+//! `dxlocal-auth`, executed by `dxlocal-engine` under one lock held only
+//! for the engine call, and encoded by `dxlocal-wire` again.
+//!
+//! Embedding (for tests):
+//!
+//! ```no_run
+//! let server = dxlocal::spawn(dxlocal::ServerConfig::default(), "127.0.0.1:0").unwrap();
+//! println!("talk to {}", server.url());
+//! server.shutdown().unwrap();
+//! ```
+
+mod admin;
+mod app;
+pub mod config;
+mod dispatch;
+mod http;
+mod log;
+mod signal;
+
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::thread::JoinHandle;
+
+pub use config::ServerConfig;
+pub use http::serve;
+pub use signal::shutdown_signal;
+
+/// A server running on its own thread and runtime, so it works the same
+/// from synchronous tests and from inside another async runtime.
+/// Dropping it shuts the server down too.
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<ip>:<port>`, ready to use as an SDK endpoint URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, waits for in-flight requests and joins the thread.
+    pub fn shutdown(mut self) -> io::Result<()> {
+        self.stop_and_join()
+    }
+
+    fn stop_and_join(&mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("server thread panicked"))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.stop_and_join();
+    }
+}
+
+/// Binds `listen` (port 0 picks a free port) and serves on a background
+/// thread. The address is bound before this returns, so clients may
+/// connect immediately.
+pub fn spawn(config: ServerConfig, listen: impl ToSocketAddrs) -> io::Result<RunningServer> {
+    let listener = std::net::TcpListener::bind(listen)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("dxlocal-server")
+        .enable_all()
+        .build()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new().name("dxlocal-server".into()).spawn(move || {
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            serve(config, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+        })
+    })?;
+    Ok(RunningServer { addr, stop: Some(stop), thread: Some(thread) })
+}

@@ -1,0 +1,169 @@
+//! The request log: one line per request on stderr, in `key=value` form so
+//! that it greps and parses easily.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// What one request did, as it appears in the log.
+#[derive(Debug)]
+pub struct RequestRecord<'a> {
+    /// Operation, EC2/STS action, or admin path.
+    pub target: &'a str,
+    pub account: &'a str,
+    pub region: &'a str,
+    pub protocol: &'a str,
+    pub status: u16,
+    pub latency: Duration,
+    pub request_id: &'a str,
+    /// Error code of a failed request.
+    pub error: Option<&'a str>,
+    /// Why the signature was ignored, while verification is off.
+    pub auth_note: Option<&'a str>,
+}
+
+impl RequestRecord<'_> {
+    /// `<time> <target> account=.. region=.. protocol=.. status=.. latency_us=.. request_id=..`
+    /// followed by `error=..` and `auth="..."` when they apply.
+    pub fn format(&self, at: SystemTime) -> String {
+        let mut line = String::with_capacity(192);
+        push_timestamp(&mut line, at);
+        line.push(' ');
+        push_token(&mut line, self.target);
+        line.push_str(" account=");
+        push_token(&mut line, self.account);
+        line.push_str(" region=");
+        push_token(&mut line, self.region);
+        let _ = write!(
+            line,
+            " protocol={} status={} latency_us={} request_id=",
+            self.protocol,
+            self.status,
+            self.latency.as_micros()
+        );
+        push_token(&mut line, self.request_id);
+        if let Some(code) = self.error {
+            line.push_str(" error=");
+            push_token(&mut line, code);
+        }
+        if let Some(note) = self.auth_note {
+            line.push_str(" auth=\"");
+            for c in note.chars() {
+                line.push(if c == '"' || c.is_control() { '\'' } else { c });
+            }
+            line.push('"');
+        }
+        line.push('\n');
+        line
+    }
+
+    pub fn emit(&self) {
+        let line = self.format(SystemTime::now());
+        // One write per line keeps lines from concurrent requests whole.
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    }
+}
+
+/// Writes client-influenced text as a single token: no spaces, quotes or
+/// control characters, bounded length, `-` when empty.
+fn push_token(line: &mut String, s: &str) {
+    const MAX: usize = 96;
+    if s.is_empty() {
+        line.push('-');
+        return;
+    }
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            line.push_str("...");
+            break;
+        }
+        line.push(if c.is_ascii_graphic() && c != '"' { c } else { '?' });
+    }
+}
+
+/// RFC 3339 UTC with milliseconds, e.g. `2024-05-01T12:00:00.123Z`.
+fn push_timestamp(line: &mut String, at: SystemTime) {
+    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs();
+    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    let _ = write!(
+        line,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        since.subsec_millis()
+    );
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+/// algorithm), so the log needs no date-time dependency.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_a_line() {
+        let record = RequestRecord {
+            target: "CreateConnection",
+            account: "123456789012",
+            region: "us-east-1",
+            protocol: "awsJson1_1",
+            status: 400,
+            latency: Duration::from_micros(1534),
+            request_id: "8315b767-a409-11e9-9816-f1d876812434",
+            error: Some("DirectConnectClientException"),
+            auth_note: Some("Authorization header requires the \"Signature\" parameter"),
+        };
+        let at = UNIX_EPOCH + Duration::from_millis(1_714_564_800_123);
+        assert_eq!(
+            record.format(at),
+            "2024-05-01T12:00:00.123Z CreateConnection account=123456789012 region=us-east-1 \
+             protocol=awsJson1_1 status=400 latency_us=1534 \
+             request_id=8315b767-a409-11e9-9816-f1d876812434 error=DirectConnectClientException \
+             auth=\"Authorization header requires the 'Signature' parameter\"\n"
+        );
+    }
+
+    #[test]
+    fn client_text_cannot_break_the_line() {
+        let long = "A".repeat(500);
+        let record = RequestRecord {
+            target: "Evil Op\nnext=line",
+            account: "",
+            region: &long,
+            protocol: "awsJson1_1",
+            status: 404,
+            latency: Duration::ZERO,
+            request_id: "r",
+            error: None,
+            auth_note: None,
+        };
+        let line = record.format(UNIX_EPOCH);
+        assert!(line.starts_with("1970-01-01T00:00:00.000Z Evil?Op?next=line account=- region=AAAA"));
+        assert_eq!(line.matches('\n').count(), 1);
+        assert!(line.len() < 300);
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+}

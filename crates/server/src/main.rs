@@ -1,0 +1,59 @@
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::Parser;
+use dxlocal::config::{lifecycle_name, Cli, Command, ServeArgs};
+
+fn main() -> ExitCode {
+    let Cli { command } = Cli::parse();
+    match command {
+        Command::Serve(args) => serve(&args),
+    }
+}
+
+fn serve(args: &ServeArgs) -> ExitCode {
+    let config = match args.to_config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("dxlocal: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("dxlocal: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let shutdown = dxlocal::shutdown_signal()
+            .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        eprintln!(
+            "dxlocal: lifecycle={} seed={} credentials={} configured key(s)",
+            lifecycle_name(config.lifecycle),
+            config.seed.map_or_else(|| "random".to_string(), |s| s.to_string()),
+            config.credentials.len(),
+        );
+        // Tests and benchmarks read the port from this exact line.
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "dxlocal listening on http://{addr}")
+            .and_then(|()| stdout.flush())
+            .map_err(|e| format!("cannot write to stdout: {e}"))?;
+        drop(stdout);
+        dxlocal::serve(config, listener, shutdown).await.map_err(|e| e.to_string())?;
+        eprintln!("dxlocal: stopped");
+        Ok::<(), String>(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dxlocal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

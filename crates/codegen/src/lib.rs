@@ -526,7 +526,21 @@ impl<'m> Gen<'m> {
                 }
             }
         }
-        let _ = writeln!(o, "        }};\n        d.finish(input)\n    }}\n}}\n");
+        let _ = writeln!(o, "        }};\n        d.finish(input)\n    }}\n");
+        let _ = writeln!(
+            o,
+            "    /// An input of `op` with every member at its default: for tools that\n    \
+             /// probe operations (coverage reports), not a valid request.\n    \
+             pub fn placeholder(op: Operation) -> Input {{\n        match op {{"
+        );
+        for n in &names {
+            if input(n).is_some() {
+                let _ = writeln!(o, "            Operation::{n} => Input::{n}(Default::default()),");
+            } else {
+                let _ = writeln!(o, "            Operation::{n} => Input::{n},");
+            }
+        }
+        let _ = writeln!(o, "        }}\n    }}\n}}\n");
 
         // Output
         let _ = writeln!(o, "/// The successful result of any operation.");

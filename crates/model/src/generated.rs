@@ -14664,6 +14664,168 @@ impl Input {
         };
         d.finish(input)
     }
+
+    /// An input of `op` with every member at its default: for tools that
+    /// probe operations (coverage reports), not a valid request.
+    pub fn placeholder(op: Operation) -> Input {
+        match op {
+            Operation::AcceptDirectConnectGatewayAssociationProposal => {
+                Input::AcceptDirectConnectGatewayAssociationProposal(Default::default())
+            }
+            Operation::AllocateConnectionOnInterconnect => {
+                Input::AllocateConnectionOnInterconnect(Default::default())
+            }
+            Operation::AllocateHostedConnection => {
+                Input::AllocateHostedConnection(Default::default())
+            }
+            Operation::AllocatePrivateVirtualInterface => {
+                Input::AllocatePrivateVirtualInterface(Default::default())
+            }
+            Operation::AllocatePublicVirtualInterface => {
+                Input::AllocatePublicVirtualInterface(Default::default())
+            }
+            Operation::AllocateTransitVirtualInterface => {
+                Input::AllocateTransitVirtualInterface(Default::default())
+            }
+            Operation::AssociateConnectionWithLag => {
+                Input::AssociateConnectionWithLag(Default::default())
+            }
+            Operation::AssociateConnectionsToResiliencyGroup => {
+                Input::AssociateConnectionsToResiliencyGroup(Default::default())
+            }
+            Operation::AssociateHostedConnection => {
+                Input::AssociateHostedConnection(Default::default())
+            }
+            Operation::AssociateMacSecKey => Input::AssociateMacSecKey(Default::default()),
+            Operation::AssociateVirtualInterface => {
+                Input::AssociateVirtualInterface(Default::default())
+            }
+            Operation::ConfirmConnection => Input::ConfirmConnection(Default::default()),
+            Operation::ConfirmCustomerAgreement => {
+                Input::ConfirmCustomerAgreement(Default::default())
+            }
+            Operation::ConfirmPrivateVirtualInterface => {
+                Input::ConfirmPrivateVirtualInterface(Default::default())
+            }
+            Operation::ConfirmPublicVirtualInterface => {
+                Input::ConfirmPublicVirtualInterface(Default::default())
+            }
+            Operation::ConfirmTransitVirtualInterface => {
+                Input::ConfirmTransitVirtualInterface(Default::default())
+            }
+            Operation::CreateBGPPeer => Input::CreateBGPPeer(Default::default()),
+            Operation::CreateConnection => Input::CreateConnection(Default::default()),
+            Operation::CreateDirectConnectGateway => {
+                Input::CreateDirectConnectGateway(Default::default())
+            }
+            Operation::CreateDirectConnectGatewayAssociation => {
+                Input::CreateDirectConnectGatewayAssociation(Default::default())
+            }
+            Operation::CreateDirectConnectGatewayAssociationProposal => {
+                Input::CreateDirectConnectGatewayAssociationProposal(Default::default())
+            }
+            Operation::CreateInterconnect => Input::CreateInterconnect(Default::default()),
+            Operation::CreateLag => Input::CreateLag(Default::default()),
+            Operation::CreatePrivateVirtualInterface => {
+                Input::CreatePrivateVirtualInterface(Default::default())
+            }
+            Operation::CreatePublicVirtualInterface => {
+                Input::CreatePublicVirtualInterface(Default::default())
+            }
+            Operation::CreateResiliencyGroup => Input::CreateResiliencyGroup(Default::default()),
+            Operation::CreateTransitVirtualInterface => {
+                Input::CreateTransitVirtualInterface(Default::default())
+            }
+            Operation::DeleteBGPPeer => Input::DeleteBGPPeer(Default::default()),
+            Operation::DeleteConnection => Input::DeleteConnection(Default::default()),
+            Operation::DeleteDirectConnectGateway => {
+                Input::DeleteDirectConnectGateway(Default::default())
+            }
+            Operation::DeleteDirectConnectGatewayAssociation => {
+                Input::DeleteDirectConnectGatewayAssociation(Default::default())
+            }
+            Operation::DeleteDirectConnectGatewayAssociationProposal => {
+                Input::DeleteDirectConnectGatewayAssociationProposal(Default::default())
+            }
+            Operation::DeleteInterconnect => Input::DeleteInterconnect(Default::default()),
+            Operation::DeleteLag => Input::DeleteLag(Default::default()),
+            Operation::DeleteResiliencyGroup => Input::DeleteResiliencyGroup(Default::default()),
+            Operation::DeleteVirtualInterface => Input::DeleteVirtualInterface(Default::default()),
+            Operation::DescribeConnectionLoa => Input::DescribeConnectionLoa(Default::default()),
+            Operation::DescribeConnections => Input::DescribeConnections(Default::default()),
+            Operation::DescribeConnectionsOnInterconnect => {
+                Input::DescribeConnectionsOnInterconnect(Default::default())
+            }
+            Operation::DescribeCustomerMetadata => Input::DescribeCustomerMetadata,
+            Operation::DescribeDirectConnectGatewayAssociationProposals => {
+                Input::DescribeDirectConnectGatewayAssociationProposals(Default::default())
+            }
+            Operation::DescribeDirectConnectGatewayAssociations => {
+                Input::DescribeDirectConnectGatewayAssociations(Default::default())
+            }
+            Operation::DescribeDirectConnectGatewayAttachments => {
+                Input::DescribeDirectConnectGatewayAttachments(Default::default())
+            }
+            Operation::DescribeDirectConnectGateways => {
+                Input::DescribeDirectConnectGateways(Default::default())
+            }
+            Operation::DescribeHostedConnections => {
+                Input::DescribeHostedConnections(Default::default())
+            }
+            Operation::DescribeInterconnectLoa => {
+                Input::DescribeInterconnectLoa(Default::default())
+            }
+            Operation::DescribeInterconnects => Input::DescribeInterconnects(Default::default()),
+            Operation::DescribeLags => Input::DescribeLags(Default::default()),
+            Operation::DescribeLoa => Input::DescribeLoa(Default::default()),
+            Operation::DescribeLocations => Input::DescribeLocations,
+            Operation::DescribeRouterConfiguration => {
+                Input::DescribeRouterConfiguration(Default::default())
+            }
+            Operation::DescribeTags => Input::DescribeTags(Default::default()),
+            Operation::DescribeVirtualGateways => Input::DescribeVirtualGateways,
+            Operation::DescribeVirtualInterfaces => {
+                Input::DescribeVirtualInterfaces(Default::default())
+            }
+            Operation::DisassociateConnectionFromLag => {
+                Input::DisassociateConnectionFromLag(Default::default())
+            }
+            Operation::DisassociateConnectionsFromResiliencyGroup => {
+                Input::DisassociateConnectionsFromResiliencyGroup(Default::default())
+            }
+            Operation::DisassociateMacSecKey => Input::DisassociateMacSecKey(Default::default()),
+            Operation::GetResiliencyGroup => Input::GetResiliencyGroup(Default::default()),
+            Operation::ListResiliencyGroupAssociations => {
+                Input::ListResiliencyGroupAssociations(Default::default())
+            }
+            Operation::ListResiliencyGroups => Input::ListResiliencyGroups(Default::default()),
+            Operation::ListVirtualInterfaceRoutes => {
+                Input::ListVirtualInterfaceRoutes(Default::default())
+            }
+            Operation::ListVirtualInterfaceTestHistory => {
+                Input::ListVirtualInterfaceTestHistory(Default::default())
+            }
+            Operation::StartBgpFailoverTest => Input::StartBgpFailoverTest(Default::default()),
+            Operation::StopBgpFailoverTest => Input::StopBgpFailoverTest(Default::default()),
+            Operation::TagResource => Input::TagResource(Default::default()),
+            Operation::UntagResource => Input::UntagResource(Default::default()),
+            Operation::UpdateConnection => Input::UpdateConnection(Default::default()),
+            Operation::UpdateConnectionsBillingMode => {
+                Input::UpdateConnectionsBillingMode(Default::default())
+            }
+            Operation::UpdateDirectConnectGateway => {
+                Input::UpdateDirectConnectGateway(Default::default())
+            }
+            Operation::UpdateDirectConnectGatewayAssociation => {
+                Input::UpdateDirectConnectGatewayAssociation(Default::default())
+            }
+            Operation::UpdateLag => Input::UpdateLag(Default::default()),
+            Operation::UpdateResiliencyGroup => Input::UpdateResiliencyGroup(Default::default()),
+            Operation::UpdateVirtualInterfaceAttributes => {
+                Input::UpdateVirtualInterfaceAttributes(Default::default())
+            }
+        }
+    }
 }
 
 /// The successful result of any operation.

@@ -206,3 +206,6 @@ impl<'a> Params<'a> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -202,12 +202,11 @@ impl Reader<'_> {
                             a.push(self.value(depth + 1)?);
                         }
                     }
-                    None => loop {
-                        match self.item(depth + 1)? {
-                            Item::Value(v) => a.push(v),
-                            Item::Break => break,
+                    None => {
+                        while let Item::Value(v) = self.item(depth + 1)? {
+                            a.push(v);
                         }
-                    },
+                    }
                 }
                 Value::Array(a)
             }
@@ -296,7 +295,9 @@ impl Reader<'_> {
             _ => return err(format!("reserved simple value {info}")),
         };
         // JSON has no NaN or infinities; those never carry an ID the bench needs.
-        Ok(Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null))
+        Ok(Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null))
     }
 }
 
@@ -388,12 +389,21 @@ mod tests {
         assert_eq!(decode(&hx("f9c400")).unwrap(), json!(-4.0));
         assert_eq!(decode(&hx("f90001")).unwrap(), json!(5.960464477539063e-8));
         assert_eq!(decode(&hx("fa47c35000")).unwrap(), json!(100000.0));
-        assert_eq!(decode(&hx("3bffffffffffffffff")).unwrap(), json!(-18446744073709551616.0));
+        assert_eq!(
+            decode(&hx("3bffffffffffffffff")).unwrap(),
+            json!(-18446744073709551616.0)
+        );
         // Tag 1 (epoch time) is dropped; the number stays.
         assert_eq!(decode(&hx("c11a514b67b0")).unwrap(), json!(1363896240));
         assert_eq!(decode(&hx("4401020304")).unwrap(), json!("01020304"));
-        assert_eq!(decode(&hx("7f657374726561646d696e67ff")).unwrap(), json!("streaming"));
-        assert_eq!(decode(&hx("9f018202039f0405ffff")).unwrap(), json!([1, [2, 3], [4, 5]]));
+        assert_eq!(
+            decode(&hx("7f657374726561646d696e67ff")).unwrap(),
+            json!("streaming")
+        );
+        assert_eq!(
+            decode(&hx("9f018202039f0405ffff")).unwrap(),
+            json!([1, [2, 3], [4, 5]])
+        );
         assert_eq!(
             decode(&hx("bf61610161629f0203ffff")).unwrap(),
             json!({"a": 1, "b": [2, 3]})

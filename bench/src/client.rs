@@ -62,9 +62,10 @@ impl Endpoint {
         if authority.is_empty() {
             return Err(format!("endpoint {url:?} has no host"));
         }
-        let with_port = if authority.rsplit_once(':').is_some_and(|(_, p)| {
-            !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
-        }) {
+        let with_port = if authority
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        {
             authority.to_string()
         } else {
             format!("{authority}:80")
@@ -261,7 +262,10 @@ impl Conn {
         let start = Instant::now();
         let res = match tokio::time::timeout(REQUEST_TIMEOUT, self.exchange(req)).await {
             Ok(r) => r,
-            Err(_) => Err(CallError(format!("timeout after {}s", REQUEST_TIMEOUT.as_secs()))),
+            Err(_) => Err(CallError(format!(
+                "timeout after {}s",
+                REQUEST_TIMEOUT.as_secs()
+            ))),
         };
         let elapsed = start.elapsed();
         if res.is_err() {
@@ -416,7 +420,10 @@ mod tests {
             &json!({}),
         );
         assert_eq!(req.uri(), "/");
-        assert_eq!(header(&req, "x-amz-target"), "OvertureService.DescribeLocations");
+        assert_eq!(
+            header(&req, "x-amz-target"),
+            "OvertureService.DescribeLocations"
+        );
         assert_eq!(header(&req, "content-type"), JSON_CONTENT_TYPE);
         let auth = header(&req, "authorization");
         let date = header(&req, "x-amz-date");
@@ -467,8 +474,9 @@ mod tests {
         assert_eq!(header(&req, "content-type"), "application/cbor");
         assert_eq!(header(&req, "accept"), "application/cbor");
         assert!(req.headers().get("x-amz-target").is_none());
-        assert!(header(&req, "authorization")
-            .contains("/directconnect/aws4_request, SignedHeaders=host;smithy-protocol;x-amz-date,"));
+        assert!(header(&req, "authorization").contains(
+            "/directconnect/aws4_request, SignedHeaders=host;smithy-protocol;x-amz-date,"
+        ));
     }
 
     #[test]

@@ -142,7 +142,9 @@ pub async fn setup(
         })
         .unwrap_or_default();
     if codes.is_empty() {
-        return Err(format!("setup DescribeLocations returned no locations: {locs}"));
+        return Err(format!(
+            "setup DescribeLocations returned no locations: {locs}"
+        ));
     }
 
     let mut slots = Vec::with_capacity(connections);
@@ -192,7 +194,10 @@ pub async fn setup(
     }
 
     let (gateways, gateway_field) = match gateway {
-        GatewayChoice::Vgw => (vec![create_vgw(&mut conn, &mut customer).await?], "virtualGatewayId"),
+        GatewayChoice::Vgw => (
+            vec![create_vgw(&mut conn, &mut customer).await?],
+            "virtualGatewayId",
+        ),
         GatewayChoice::Dxgw => (
             create_dxgws(&mut conn, proto, &mut customer, concurrency).await?,
             "directConnectGatewayId",
@@ -249,9 +254,8 @@ async fn create_dxgws(
         )
         .await?;
         ids.push(
-            str_field(&v, &["directConnectGateway", "directConnectGatewayId"]).ok_or_else(
-                || format!("setup CreateDirectConnectGateway returned no ID: {v}"),
-            )?,
+            str_field(&v, &["directConnectGateway", "directConnectGatewayId"])
+                .ok_or_else(|| format!("setup CreateDirectConnectGateway returned no ID: {v}"))?,
         );
     }
     Ok(ids)
@@ -391,10 +395,16 @@ mod tests {
                 assert!(s.connection < conns);
                 assert!(s.vlans >= 1);
                 let last = s.first_vlan as usize + s.vlans as usize - 1;
-                assert!(s.first_vlan >= 1 && last <= MAX_VLAN, "{conns} {conc} {s:?}");
+                assert!(
+                    s.first_vlan >= 1 && last <= MAX_VLAN,
+                    "{conns} {conc} {s:?}"
+                );
                 if conc <= conns * MAX_VLAN {
                     for v in s.first_vlan..=last as u16 {
-                        assert!(used.insert((s.connection, v)), "{conns} {conc} overlap at {v}");
+                        assert!(
+                            used.insert((s.connection, v)),
+                            "{conns} {conc} overlap at {v}"
+                        );
                     }
                 }
             }

@@ -160,7 +160,11 @@ fn run(args: Args) -> Result<ExitCode, String> {
     if args.concurrency == 0 {
         return Err("--concurrency must be at least 1".into());
     }
-    if !(args.duration > 0.0) || !(args.warmup >= 0.0) || args.rounds == 0 {
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    if !positive(args.duration)
+        || !(positive(args.warmup) || args.warmup == 0.0)
+        || args.rounds == 0
+    {
         return Err("--duration must be > 0, --warmup >= 0 and --rounds >= 1".into());
     }
     let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());

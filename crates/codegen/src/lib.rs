@@ -535,7 +535,10 @@ impl<'m> Gen<'m> {
         );
         for n in &names {
             if input(n).is_some() {
-                let _ = writeln!(o, "            Operation::{n} => Input::{n}(Default::default()),");
+                let _ = writeln!(
+                    o,
+                    "            Operation::{n} => Input::{n}(Default::default()),"
+                );
             } else {
                 let _ = writeln!(o, "            Operation::{n} => Input::{n},");
             }

@@ -10,6 +10,9 @@ pub struct EngineConfig {
     pub seed: Option<u64>,
     pub quotas: Quotas,
     pub delays: Delays,
+    /// Public ASNs this emulator treats as verified for public VIFs; any
+    /// other public ASN keeps a public VIF in `verifying`, as AWS holds it.
+    pub public_asn_allowlist: Vec<i64>,
 }
 
 /// Service quotas (resources.md §21), all configurable.
@@ -17,8 +20,13 @@ pub struct EngineConfig {
 pub struct Quotas {
     pub connections_per_location: usize,
     pub private_public_vifs_per_connection: usize,
+    pub transit_vifs_per_connection: usize,
+    pub bgp_peers_per_family: usize,
     pub vifs_per_hosted_connection: usize,
     pub vifs_per_gateway: usize,
+    pub vgws_per_gateway: usize,
+    pub tgws_per_gateway: usize,
+    pub gateways_per_tgw: usize,
     pub gateways_per_account: usize,
     pub tags_per_resource: usize,
     pub arns_per_describe_tags: usize,
@@ -29,8 +37,14 @@ impl Default for Quotas {
         Quotas {
             connections_per_location: 10,
             private_public_vifs_per_connection: 50,
+            // The 2023 quota table says both 1 and 4 (resources.md §6.7).
+            transit_vifs_per_connection: 4,
+            bgp_peers_per_family: 1,
             vifs_per_hosted_connection: 1,
             vifs_per_gateway: 30,
+            vgws_per_gateway: 20,
+            tgws_per_gateway: 6,
+            gateways_per_tgw: 20,
             gateways_per_account: 200,
             tags_per_resource: 50,
             arns_per_describe_tags: 20,
@@ -44,12 +58,18 @@ impl Default for Quotas {
 pub struct Delays {
     pub connection_requested_to_pending: f64,
     pub connection_pending_to_available: f64,
+    pub vif_verifying_to_pending: f64,
     pub vif_pending_to_available: f64,
     pub vif_deleting_to_deleted: f64,
     pub gateway_deleting_to_deleted: f64,
     pub vpc_available: f64,
     pub vgw_attach: f64,
     pub vgw_delete: f64,
+    pub association_change: f64,
+    /// An unanswered proposal expires after this long (7 days).
+    pub proposal_expiry: f64,
+    /// Accepted or deleted proposals stay visible this long (3 days).
+    pub proposal_tail: f64,
     /// How long deleted VIFs and connections stay listed. A visibility
     /// window, not a transition: it applies in every lifecycle.
     pub deleted_visible: f64,
@@ -60,12 +80,16 @@ impl Default for Delays {
         Delays {
             connection_requested_to_pending: 30.0,
             connection_pending_to_available: 30.0,
+            vif_verifying_to_pending: 10.0,
             vif_pending_to_available: 10.0,
             vif_deleting_to_deleted: 10.0,
             gateway_deleting_to_deleted: 10.0,
             vpc_available: 2.0,
             vgw_attach: 2.0,
             vgw_delete: 10.0,
+            association_change: 10.0,
+            proposal_expiry: 7.0 * 86400.0,
+            proposal_tail: 3.0 * 86400.0,
             deleted_visible: 15.0 * 60.0,
         }
     }

@@ -199,6 +199,23 @@ impl Engine {
                 }
                 v.state = to;
                 match to {
+                    // Verification passed (public VIFs): provisioning starts.
+                    V::Pending => {
+                        for p in &mut v.peers {
+                            if p.state == BGPPeerState::Verifying {
+                                p.state = BGPPeerState::Pending;
+                            }
+                        }
+                        let next = at + self.delay(|d| d.vif_pending_to_available);
+                        self.timers.schedule(
+                            next,
+                            Event::Vif {
+                                id,
+                                from: V::Pending,
+                                to: V::Available,
+                            },
+                        );
+                    }
                     V::Available => {
                         for p in &mut v.peers {
                             if matches!(p.state, BGPPeerState::Pending | BGPPeerState::Verifying) {
@@ -241,6 +258,41 @@ impl Engine {
                     self.state.remove_gateway(&id);
                 }
             }
+            Event::Association { id, from, to } => {
+                let Some(a) = self.state.associations.get_mut(&id) else {
+                    return;
+                };
+                if a.state != from {
+                    return;
+                }
+                a.state = to;
+                if to == dxlocal_model::DirectConnectGatewayAssociationState::Disassociated {
+                    let purge = at + self.retention();
+                    self.timers.schedule(purge, Event::PurgeAssociation { id });
+                }
+            }
+            Event::Proposal { id, from, to } => {
+                let Some(p) = self.state.proposals.get_mut(&id) else {
+                    return;
+                };
+                if p.state != from {
+                    return;
+                }
+                p.state = to;
+                let purge = at + self.config.delays.proposal_tail;
+                self.timers.schedule(purge, Event::PurgeProposal { id });
+            }
+            Event::PurgeAssociation { id } => {
+                if self
+                    .state
+                    .associations
+                    .get(&id)
+                    .is_some_and(|a| !a.is_live())
+                {
+                    self.state.remove_association(&id);
+                }
+            }
+            Event::PurgeProposal { id } => self.state.remove_proposal(&id),
             Event::PurgeVif { id } => {
                 if self.state.vifs.get(&id).is_some_and(|v| !v.is_live()) {
                     self.state.remove_vif(&id);

@@ -2,7 +2,7 @@
 //! handler. Operations this emulator does not implement yet answer
 //! `NotImplemented` (HTTP 501) naming themselves.
 
-use crate::ops::{connections, gateways, locations, tags, vifs};
+use crate::ops::{associations, connections, gateways, locations, public, tags, transit, vifs};
 use crate::{Cx, Engine};
 use dxlocal_model::*;
 
@@ -11,12 +11,10 @@ impl DirectConnect for Engine {
 
     fn accept_direct_connect_gateway_association_proposal(
         &mut self,
-        _cx: &Cx,
-        _input: AcceptDirectConnectGatewayAssociationProposalRequest,
+        cx: &Cx,
+        input: AcceptDirectConnectGatewayAssociationProposalRequest,
     ) -> Result<AcceptDirectConnectGatewayAssociationProposalResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "AcceptDirectConnectGatewayAssociationProposal",
-        ))
+        associations::accept_direct_connect_gateway_association_proposal(self, cx, input)
     }
 
     fn allocate_connection_on_interconnect(
@@ -47,18 +45,18 @@ impl DirectConnect for Engine {
 
     fn allocate_public_virtual_interface(
         &mut self,
-        _cx: &Cx,
-        _input: AllocatePublicVirtualInterfaceRequest,
+        cx: &Cx,
+        input: AllocatePublicVirtualInterfaceRequest,
     ) -> Result<VirtualInterface, ApiError> {
-        Err(ApiError::not_implemented("AllocatePublicVirtualInterface"))
+        public::allocate_public_virtual_interface(self, cx, input)
     }
 
     fn allocate_transit_virtual_interface(
         &mut self,
-        _cx: &Cx,
-        _input: AllocateTransitVirtualInterfaceRequest,
+        cx: &Cx,
+        input: AllocateTransitVirtualInterfaceRequest,
     ) -> Result<AllocateTransitVirtualInterfaceResult, ApiError> {
-        Err(ApiError::not_implemented("AllocateTransitVirtualInterface"))
+        transit::allocate_transit_virtual_interface(self, cx, input)
     }
 
     fn associate_connection_with_lag(
@@ -129,18 +127,18 @@ impl DirectConnect for Engine {
 
     fn confirm_public_virtual_interface(
         &mut self,
-        _cx: &Cx,
-        _input: ConfirmPublicVirtualInterfaceRequest,
+        cx: &Cx,
+        input: ConfirmPublicVirtualInterfaceRequest,
     ) -> Result<ConfirmPublicVirtualInterfaceResponse, ApiError> {
-        Err(ApiError::not_implemented("ConfirmPublicVirtualInterface"))
+        public::confirm_public_virtual_interface(self, cx, input)
     }
 
     fn confirm_transit_virtual_interface(
         &mut self,
-        _cx: &Cx,
-        _input: ConfirmTransitVirtualInterfaceRequest,
+        cx: &Cx,
+        input: ConfirmTransitVirtualInterfaceRequest,
     ) -> Result<ConfirmTransitVirtualInterfaceResponse, ApiError> {
-        Err(ApiError::not_implemented("ConfirmTransitVirtualInterface"))
+        transit::confirm_transit_virtual_interface(self, cx, input)
     }
 
     fn create_bgp_peer(
@@ -169,22 +167,18 @@ impl DirectConnect for Engine {
 
     fn create_direct_connect_gateway_association(
         &mut self,
-        _cx: &Cx,
-        _input: CreateDirectConnectGatewayAssociationRequest,
+        cx: &Cx,
+        input: CreateDirectConnectGatewayAssociationRequest,
     ) -> Result<CreateDirectConnectGatewayAssociationResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "CreateDirectConnectGatewayAssociation",
-        ))
+        associations::create_direct_connect_gateway_association(self, cx, input)
     }
 
     fn create_direct_connect_gateway_association_proposal(
         &mut self,
-        _cx: &Cx,
-        _input: CreateDirectConnectGatewayAssociationProposalRequest,
+        cx: &Cx,
+        input: CreateDirectConnectGatewayAssociationProposalRequest,
     ) -> Result<CreateDirectConnectGatewayAssociationProposalResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "CreateDirectConnectGatewayAssociationProposal",
-        ))
+        associations::create_direct_connect_gateway_association_proposal(self, cx, input)
     }
 
     fn create_interconnect(
@@ -209,10 +203,10 @@ impl DirectConnect for Engine {
 
     fn create_public_virtual_interface(
         &mut self,
-        _cx: &Cx,
-        _input: CreatePublicVirtualInterfaceRequest,
+        cx: &Cx,
+        input: CreatePublicVirtualInterfaceRequest,
     ) -> Result<VirtualInterface, ApiError> {
-        Err(ApiError::not_implemented("CreatePublicVirtualInterface"))
+        public::create_public_virtual_interface(self, cx, input)
     }
 
     fn create_resiliency_group(
@@ -225,10 +219,10 @@ impl DirectConnect for Engine {
 
     fn create_transit_virtual_interface(
         &mut self,
-        _cx: &Cx,
-        _input: CreateTransitVirtualInterfaceRequest,
+        cx: &Cx,
+        input: CreateTransitVirtualInterfaceRequest,
     ) -> Result<CreateTransitVirtualInterfaceResult, ApiError> {
-        Err(ApiError::not_implemented("CreateTransitVirtualInterface"))
+        transit::create_transit_virtual_interface(self, cx, input)
     }
 
     fn delete_bgp_peer(
@@ -257,22 +251,18 @@ impl DirectConnect for Engine {
 
     fn delete_direct_connect_gateway_association(
         &mut self,
-        _cx: &Cx,
-        _input: DeleteDirectConnectGatewayAssociationRequest,
+        cx: &Cx,
+        input: DeleteDirectConnectGatewayAssociationRequest,
     ) -> Result<DeleteDirectConnectGatewayAssociationResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "DeleteDirectConnectGatewayAssociation",
-        ))
+        associations::delete_direct_connect_gateway_association(self, cx, input)
     }
 
     fn delete_direct_connect_gateway_association_proposal(
         &mut self,
-        _cx: &Cx,
-        _input: DeleteDirectConnectGatewayAssociationProposalRequest,
+        cx: &Cx,
+        input: DeleteDirectConnectGatewayAssociationProposalRequest,
     ) -> Result<DeleteDirectConnectGatewayAssociationProposalResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "DeleteDirectConnectGatewayAssociationProposal",
-        ))
+        associations::delete_direct_connect_gateway_association_proposal(self, cx, input)
     }
 
     fn delete_interconnect(
@@ -338,22 +328,18 @@ impl DirectConnect for Engine {
 
     fn describe_direct_connect_gateway_association_proposals(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeDirectConnectGatewayAssociationProposalsRequest,
+        cx: &Cx,
+        input: DescribeDirectConnectGatewayAssociationProposalsRequest,
     ) -> Result<DescribeDirectConnectGatewayAssociationProposalsResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "DescribeDirectConnectGatewayAssociationProposals",
-        ))
+        associations::describe_direct_connect_gateway_association_proposals(self, cx, input)
     }
 
     fn describe_direct_connect_gateway_associations(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeDirectConnectGatewayAssociationsRequest,
+        cx: &Cx,
+        input: DescribeDirectConnectGatewayAssociationsRequest,
     ) -> Result<DescribeDirectConnectGatewayAssociationsResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "DescribeDirectConnectGatewayAssociations",
-        ))
+        associations::describe_direct_connect_gateway_associations(self, cx, input)
     }
 
     fn describe_direct_connect_gateway_attachments(
@@ -552,20 +538,18 @@ impl DirectConnect for Engine {
 
     fn update_direct_connect_gateway(
         &mut self,
-        _cx: &Cx,
-        _input: UpdateDirectConnectGatewayRequest,
+        cx: &Cx,
+        input: UpdateDirectConnectGatewayRequest,
     ) -> Result<UpdateDirectConnectGatewayResponse, ApiError> {
-        Err(ApiError::not_implemented("UpdateDirectConnectGateway"))
+        gateways::update_direct_connect_gateway(self, cx, input)
     }
 
     fn update_direct_connect_gateway_association(
         &mut self,
-        _cx: &Cx,
-        _input: UpdateDirectConnectGatewayAssociationRequest,
+        cx: &Cx,
+        input: UpdateDirectConnectGatewayAssociationRequest,
     ) -> Result<UpdateDirectConnectGatewayAssociationResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "UpdateDirectConnectGatewayAssociation",
-        ))
+        associations::update_direct_connect_gateway_association(self, cx, input)
     }
 
     fn update_lag(&mut self, _cx: &Cx, _input: UpdateLagRequest) -> Result<Lag, ApiError> {

@@ -6,8 +6,9 @@
 
 use dxlocal_model::{
     AddressFamily, BGPPeerState, BGPStatus, BillingMode, ConnectionState,
+    DirectConnectGatewayAssociationProposalState, DirectConnectGatewayAssociationState,
     DirectConnectGatewayAttachmentState, DirectConnectGatewayAttachmentType,
-    DirectConnectGatewayState, Tag, VirtualInterfaceState,
+    DirectConnectGatewayState, GatewayType, Tag, VirtualInterfaceState,
 };
 use std::collections::HashMap;
 
@@ -141,6 +142,45 @@ pub struct Attachment {
     pub kind: DirectConnectGatewayAttachmentType,
 }
 
+/// A DX gateway's association with a VGW or TGW (possibly in another account).
+#[derive(Debug, Clone)]
+pub struct Association {
+    pub id: String,
+    pub gateway_id: String,
+    pub gateway_owner: String,
+    pub associated_id: String,
+    pub associated_type: GatewayType,
+    pub associated_owner: String,
+    pub associated_region: String,
+    pub state: DirectConnectGatewayAssociationState,
+    pub state_change_error: Option<String>,
+    pub allowed_prefixes: Vec<String>,
+    /// The EC2 attachment a TGW association creates.
+    pub tgw_attachment_id: Option<String>,
+}
+
+impl Association {
+    pub fn is_live(&self) -> bool {
+        self.state != DirectConnectGatewayAssociationState::Disassociated
+    }
+}
+
+/// A cross-account request to associate (or re-prefix) a gateway.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub id: String,
+    pub gateway_id: String,
+    pub gateway_owner: String,
+    pub associated_id: String,
+    pub associated_type: GatewayType,
+    pub proposer: String,
+    pub associated_region: String,
+    pub state: DirectConnectGatewayAssociationProposalState,
+    pub requested_prefixes: Vec<String>,
+    pub remove_prefixes: Vec<String>,
+    pub existing_prefixes: Option<Vec<String>>,
+}
+
 /// Everything Direct Connect holds, with its indexes. Index vectors keep
 /// creation order, which is the order Describe calls answer in.
 #[derive(Default)]
@@ -161,6 +201,15 @@ pub struct State {
     /// DXGW attachments keyed by VIF (a VIF attaches to at most one gateway).
     pub attachments: HashMap<String, Attachment>,
     pub attachments_by_gateway: HashMap<String, Vec<String>>,
+
+    pub associations: HashMap<String, Association>,
+    pub associations_by_gateway: HashMap<String, Vec<String>>,
+    /// Associations by the VGW/TGW on the other side.
+    pub associations_by_associated: HashMap<String, Vec<String>>,
+
+    pub proposals: HashMap<String, Proposal>,
+    /// Proposals by the account that sees them: proposer and gateway owner.
+    pub proposals_by_viewer: HashMap<String, Vec<String>>,
 }
 
 impl State {
@@ -245,6 +294,86 @@ impl State {
         if let Some(a) = self.attachments.remove(vif_id) {
             if let Some(list) = self.attachments_by_gateway.get_mut(&a.gateway_id) {
                 list.retain(|x| x != vif_id);
+            }
+        }
+    }
+
+    pub fn insert_association(&mut self, a: Association) {
+        self.associations_by_gateway
+            .entry(a.gateway_id.clone())
+            .or_default()
+            .push(a.id.clone());
+        self.associations_by_associated
+            .entry(a.associated_id.clone())
+            .or_default()
+            .push(a.id.clone());
+        self.associations.insert(a.id.clone(), a);
+    }
+
+    pub fn remove_association(&mut self, id: &str) {
+        if let Some(a) = self.associations.remove(id) {
+            for (index, key) in [
+                (&mut self.associations_by_gateway, &a.gateway_id),
+                (&mut self.associations_by_associated, &a.associated_id),
+            ] {
+                if let Some(list) = index.get_mut(key) {
+                    list.retain(|x| x != id);
+                }
+            }
+        }
+    }
+
+    /// Live associations of a DX gateway.
+    pub fn live_associations_of<'a>(
+        &'a self,
+        gateway_id: &str,
+    ) -> impl Iterator<Item = &'a Association> + 'a {
+        self.associations_by_gateway
+            .get(gateway_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.associations.get(id))
+            .filter(|a| a.is_live())
+    }
+
+    /// Live associations of a VGW or TGW.
+    pub fn live_associations_with<'a>(
+        &'a self,
+        associated_id: &str,
+    ) -> impl Iterator<Item = &'a Association> + 'a {
+        self.associations_by_associated
+            .get(associated_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.associations.get(id))
+            .filter(|a| a.is_live())
+    }
+
+    pub fn has_live_association(&self, gateway_id: &str, kind: GatewayType) -> bool {
+        self.live_associations_of(gateway_id)
+            .any(|a| a.associated_type == kind)
+    }
+
+    pub fn insert_proposal(&mut self, p: Proposal) {
+        self.proposals_by_viewer
+            .entry(p.proposer.clone())
+            .or_default()
+            .push(p.id.clone());
+        if p.gateway_owner != p.proposer {
+            self.proposals_by_viewer
+                .entry(p.gateway_owner.clone())
+                .or_default()
+                .push(p.id.clone());
+        }
+        self.proposals.insert(p.id.clone(), p);
+    }
+
+    pub fn remove_proposal(&mut self, id: &str) {
+        if let Some(p) = self.proposals.remove(id) {
+            for viewer in [&p.proposer, &p.gateway_owner] {
+                if let Some(list) = self.proposals_by_viewer.get_mut(viewer) {
+                    list.retain(|x| x != id);
+                }
             }
         }
     }

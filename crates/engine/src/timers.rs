@@ -3,7 +3,10 @@
 //! (see `Engine::settle`). No background thread is needed for correctness,
 //! and moving the virtual clock moves everything due.
 
-use dxlocal_model::{ConnectionState, DirectConnectGatewayState, VirtualInterfaceState};
+use dxlocal_model::{
+    ConnectionState, DirectConnectGatewayAssociationProposalState,
+    DirectConnectGatewayAssociationState, DirectConnectGatewayState, VirtualInterfaceState,
+};
 use std::collections::BTreeMap;
 
 /// Something that happens by itself. Each carries the state it expects to
@@ -26,11 +29,28 @@ pub enum Event {
         from: DirectConnectGatewayState,
         to: DirectConnectGatewayState,
     },
+    Association {
+        id: String,
+        from: DirectConnectGatewayAssociationState,
+        to: DirectConnectGatewayAssociationState,
+    },
+    /// An unanswered proposal expiring.
+    Proposal {
+        id: String,
+        from: DirectConnectGatewayAssociationProposalState,
+        to: DirectConnectGatewayAssociationProposalState,
+    },
     /// The end of a deleted resource's visible tail.
     PurgeVif {
         id: String,
     },
     PurgeConnection {
+        id: String,
+    },
+    PurgeAssociation {
+        id: String,
+    },
+    PurgeProposal {
         id: String,
     },
 }

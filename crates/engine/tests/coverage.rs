@@ -41,7 +41,9 @@ fn snake(name: &str) -> String {
 
 fn sources(dir: &Path, ext: &str) -> String {
     let mut text = String::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return text };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return text;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -58,7 +60,8 @@ fn table() -> String {
     let rust = sources(&repo().join("crates/sdk-tests/tests"), "rs");
     let mut engine = Engine::new(EngineConfig::default(), 0.0);
     let caller = Caller::new("123456789012", "us-east-1");
-    let mut rows = String::from("| operation | implemented | real clients that test it |\n|---|---|---|\n");
+    let mut rows =
+        String::from("| operation | implemented | real clients that test it |\n|---|---|---|\n");
     let mut implemented = 0;
     for op in Operation::ALL {
         let answer = engine.execute(&caller, Input::placeholder(*op), 0.0);
@@ -76,10 +79,17 @@ fn table() -> String {
             "| {} | {} | {} |\n",
             op.name(),
             if done { "yes" } else { "501" },
-            if clients.is_empty() { "-".to_string() } else { clients.join(", ") }
+            if clients.is_empty() {
+                "-".to_string()
+            } else {
+                clients.join(", ")
+            }
         ));
     }
-    format!("{implemented} of {} operations implemented.\n\n{rows}", Operation::ALL.len())
+    format!(
+        "{implemented} of {} operations implemented.\n\n{rows}",
+        Operation::ALL.len()
+    )
 }
 
 #[test]

@@ -16,13 +16,23 @@ pub(crate) fn handle(app: &App, method: &str, path: &str, body: &[u8]) -> WireRe
     let allowed = match endpoint {
         "health" => "GET",
         "reset" | "clock/advance" => "POST",
-        _ => return error(404, "NotFound", &format!("no admin endpoint at {}", shorten(path))),
+        _ => {
+            return error(
+                404,
+                "NotFound",
+                &format!("no admin endpoint at {}", shorten(path)),
+            )
+        }
     };
     if method != allowed && !(allowed == "GET" && method == "HEAD") {
         let mut reply = error(
             405,
             "MethodNotAllowed",
-            &format!("{} accepts {allowed}, not {}", shorten(path), shorten(method)),
+            &format!(
+                "{} accepts {allowed}, not {}",
+                shorten(path),
+                shorten(method)
+            ),
         );
         reply.headers.push(("allow", allowed.to_string()));
         return reply;
@@ -66,7 +76,9 @@ fn parse_advance(body: &[u8]) -> Result<f64, String> {
         return Err("\"seconds\" must be zero or positive".into());
     }
     if seconds > MAX_ADVANCE_SECONDS {
-        return Err(format!("\"seconds\" must be at most {MAX_ADVANCE_SECONDS} (100 years)"));
+        return Err(format!(
+            "\"seconds\" must be at most {MAX_ADVANCE_SECONDS} (100 years)"
+        ));
     }
     Ok(seconds)
 }
@@ -98,7 +110,10 @@ mod tests {
     #[test]
     fn advance_body_validation() {
         assert_eq!(parse_advance(br#"{"seconds": 60}"#), Ok(60.0));
-        assert_eq!(parse_advance(br#"{"seconds": 0.5, "other": true}"#), Ok(0.5));
+        assert_eq!(
+            parse_advance(br#"{"seconds": 0.5, "other": true}"#),
+            Ok(0.5)
+        );
         assert_eq!(parse_advance(br#"{"seconds": 0}"#), Ok(0.0));
         for bad in [
             &b""[..],
@@ -111,7 +126,11 @@ mod tests {
             br#"{"seconds": 1e300}"#,
             br#"{"seconds": null}"#,
         ] {
-            assert!(parse_advance(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+            assert!(
+                parse_advance(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

@@ -35,5 +35,8 @@ impl App {
 
 /// Seconds since the Unix epoch: the engine's notion of wall time.
 pub(crate) fn wall_now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
 }

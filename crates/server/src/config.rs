@@ -39,7 +39,11 @@ pub fn lifecycle_name(lifecycle: Lifecycle) -> &'static str {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "dxlocal", version, about = "A local emulator of the AWS Direct Connect API")]
+#[command(
+    name = "dxlocal",
+    version,
+    about = "A local emulator of the AWS Direct Connect API"
+)]
 #[command(arg_required_else_help = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -60,7 +64,12 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// How resource state transitions are timed: instant, realistic or manual.
-    #[arg(long, env = "DXLOCAL_LIFECYCLE", default_value = "instant", value_name = "MODE")]
+    #[arg(
+        long,
+        env = "DXLOCAL_LIFECYCLE",
+        default_value = "instant",
+        value_name = "MODE"
+    )]
     pub lifecycle: Lifecycle,
 
     /// JSON file mapping access keys to accounts:
@@ -100,13 +109,17 @@ mod tests {
 
     #[test]
     fn serve_defaults_and_flags() {
-        let Cli { command: Command::Serve(args) } = Cli::parse_from(["dxlocal", "serve"]);
+        let Cli {
+            command: Command::Serve(args),
+        } = Cli::parse_from(["dxlocal", "serve"]);
         assert_eq!(args.listen, DEFAULT_LISTEN);
         assert_eq!(args.lifecycle, Lifecycle::Instant);
         assert_eq!(args.seed, None);
         assert!(args.credentials.is_none());
 
-        let Cli { command: Command::Serve(args) } = Cli::parse_from([
+        let Cli {
+            command: Command::Serve(args),
+        } = Cli::parse_from([
             "dxlocal",
             "serve",
             "--listen",

@@ -73,12 +73,19 @@ pub(crate) fn handle(
     request_id: &str,
 ) -> Outcome {
     match route {
-        Route::DirectConnect(protocol) => direct_connect(app, protocol, head, identity, body, request_id),
+        Route::DirectConnect(protocol) => {
+            direct_connect(app, protocol, head, identity, body, request_id)
+        }
         Route::Query => query_call(app, head, identity, body, request_id),
         Route::Admin => {
             let reply = admin::handle(app, head.method, head.path, body);
             let error = (reply.status >= 400).then(|| reply.status.to_string());
-            Outcome { reply, target: Cow::Owned(head.path.to_string()), protocol: "admin", error }
+            Outcome {
+                reply,
+                target: Cow::Owned(head.path.to_string()),
+                protocol: "admin",
+                error,
+            }
         }
         Route::NotFound => not_found(head, request_id),
     }
@@ -100,7 +107,12 @@ fn direct_connect(
         Err(reply) => {
             let error = reply_error_code(&reply);
             let target = Cow::Owned(claimed_operation(protocol, head));
-            return Outcome { reply, target, protocol: label, error };
+            return Outcome {
+                reply,
+                target,
+                protocol: label,
+                error,
+            };
         }
     };
     let operation = request.input.operation();
@@ -139,7 +151,11 @@ fn query_call(
         Ok(request) => request,
         Err(e) => return query_error(scope_service, Cow::Borrowed("-"), &e, request_id),
     };
-    let service = if request.action == "GetCallerIdentity" { QueryService::Sts } else { scope_service };
+    let service = if request.action == "GetCallerIdentity" {
+        QueryService::Sts
+    } else {
+        scope_service
+    };
     let target = Cow::Owned(request.action.clone());
     match service {
         QueryService::Sts => sts_call(&request, identity, target, request_id),
@@ -147,12 +163,20 @@ fn query_call(
     }
 }
 
-fn sts_call(request: &QueryRequest, identity: &Identity, target: Cow<'static, str>, request_id: &str) -> Outcome {
+fn sts_call(
+    request: &QueryRequest,
+    identity: &Identity,
+    target: Cow<'static, str>,
+    request_id: &str,
+) -> Outcome {
     if request.action != "GetCallerIdentity" {
         let e = Ec2Error::new(
             "InvalidAction",
             400,
-            format!("Could not find operation {} for version 2011-06-15", request.action),
+            format!(
+                "Could not find operation {} for version 2011-06-15",
+                request.action
+            ),
         );
         return query_error(QueryService::Sts, target, &e, request_id);
     }
@@ -192,19 +216,33 @@ fn ec2_call(
     }
 }
 
-fn query_error(service: QueryService, target: Cow<'static, str>, e: &Ec2Error, request_id: &str) -> Outcome {
+fn query_error(
+    service: QueryService,
+    target: Cow<'static, str>,
+    e: &Ec2Error,
+    request_id: &str,
+) -> Outcome {
     let reply = match service {
         QueryService::Ec2 => query::ec2::encode_error(e, request_id),
         QueryService::Sts => query::sts::encode_error(&e.code, &e.message, e.status, request_id),
     };
-    Outcome { reply, target, protocol: service.label(), error: Some(e.code.clone()) }
+    Outcome {
+        reply,
+        target,
+        protocol: service.label(),
+        error: Some(e.code.clone()),
+    }
 }
 
 fn not_found(head: &Head<'_>, request_id: &str) -> Outcome {
     let e = ApiError::new(
         "UnknownOperationException",
         404,
-        format!("no Direct Connect, EC2, STS or admin endpoint for {} {}", head.method, shorten(head.path)),
+        format!(
+            "no Direct Connect, EC2, STS or admin endpoint for {} {}",
+            head.method,
+            shorten(head.path)
+        ),
     );
     Outcome {
         reply: dxlocal_wire::encode_error(Protocol::AwsJson, &e, request_id),
@@ -228,7 +266,12 @@ pub(crate) fn rejected(
 }
 
 /// The last-resort answer when handling a request panicked.
-pub(crate) fn internal_error(route: Route, head: &Head<'_>, identity: &Identity, request_id: &str) -> Outcome {
+pub(crate) fn internal_error(
+    route: Route,
+    head: &Head<'_>,
+    identity: &Identity,
+    request_id: &str,
+) -> Outcome {
     let message = "The server encountered an internal error; please try again";
     let code = match route {
         Route::DirectConnect(_) => "DirectConnectServerException",
@@ -248,19 +291,32 @@ fn reply_for(
 ) -> Outcome {
     match route {
         Route::DirectConnect(protocol) => Outcome {
-            reply: dxlocal_wire::encode_error(protocol, &ApiError::new(code, status, message), request_id),
+            reply: dxlocal_wire::encode_error(
+                protocol,
+                &ApiError::new(code, status, message),
+                request_id,
+            ),
             target: Cow::Owned(claimed_operation(protocol, head)),
             protocol: protocol_label(protocol),
             error: Some(code.to_string()),
         },
         Route::Query => {
             let e = Ec2Error::new(code, status, message);
-            query_error(QueryService::from_scope(identity), Cow::Borrowed("-"), &e, request_id)
+            query_error(
+                QueryService::from_scope(identity),
+                Cow::Borrowed("-"),
+                &e,
+                request_id,
+            )
         }
         Route::Admin | Route::NotFound => Outcome {
             reply: admin::error(status, code, message),
             target: Cow::Owned(head.path.to_string()),
-            protocol: if route == Route::Admin { "admin" } else { "none" },
+            protocol: if route == Route::Admin {
+                "admin"
+            } else {
+                "none"
+            },
             error: Some(code.to_string()),
         },
     }
@@ -290,10 +346,16 @@ impl Rejection {
                 };
                 (code, 413, message)
             }
-            Rejection::Unreadable(why) => {
-                ("SerializationException", 400, format!("Could not read the request body: {why}"))
-            }
-            Rejection::TimedOut => ("RequestTimeoutException", 408, "Timed out reading the request body".into()),
+            Rejection::Unreadable(why) => (
+                "SerializationException",
+                400,
+                format!("Could not read the request body: {why}"),
+            ),
+            Rejection::TimedOut => (
+                "RequestTimeoutException",
+                408,
+                "Timed out reading the request body".into(),
+            ),
         }
     }
 }
@@ -301,8 +363,11 @@ impl Rejection {
 /// The operation a request names, for the log when it could not be decoded.
 fn claimed_operation(protocol: Protocol, head: &Head<'_>) -> String {
     let claimed = match protocol {
-        Protocol::AwsJson => (head.header)("x-amz-target")
-            .map(|t| t.rsplit_once('.').map_or(t.as_str(), |(_, op)| op).to_string()),
+        Protocol::AwsJson => (head.header)("x-amz-target").map(|t| {
+            t.rsplit_once('.')
+                .map_or(t.as_str(), |(_, op)| op)
+                .to_string()
+        }),
         Protocol::RpcV2Cbor => head.path.rsplit_once('/').map(|(_, op)| op.to_string()),
     };
     match claimed {

@@ -111,7 +111,10 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let headers = &parts.headers;
     let header = |name: &str| -> Option<String> {
-        headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     };
     let head = Head {
         method: parts.method.as_str(),
@@ -142,9 +145,10 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
                 });
                 (outcome, false)
             }
-            Err(rejection) => {
-                (dispatch::rejected(route, &head, &identity, &rejection, &request_id), true)
-            }
+            Err(rejection) => (
+                dispatch::rejected(route, &head, &identity, &rejection, &request_id),
+                true,
+            ),
         }
     };
 
@@ -187,7 +191,11 @@ fn run(
 fn identify(app: &App, headers: &HeaderMap, query: Option<&str>) -> (Identity, Option<String>) {
     // Non-UTF-8 bytes are kept (lossily) so the parser reports them rather
     // than the request silently counting as unsigned.
-    let text = |name: &str| headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()));
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+    };
     let authorization = text("authorization");
     let x_amz_date = text("x-amz-date");
     let security_token = text("x-amz-security-token");
@@ -211,23 +219,31 @@ async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, Rejecti
     };
     if let Some(n) = declared {
         if n > MAX_BODY_BYTES as u64 {
-            return Err(Rejection::TooLarge { limit: MAX_BODY_BYTES, declared: Some(n) });
+            return Err(Rejection::TooLarge {
+                limit: MAX_BODY_BYTES,
+                declared: Some(n),
+            });
         }
     }
     let collect = Limited::new(body, MAX_BODY_BYTES).collect();
     match tokio::time::timeout(BODY_READ_TIMEOUT, collect).await {
         Err(_) => Err(Rejection::TimedOut),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.is::<LengthLimitError>() => {
-            Err(Rejection::TooLarge { limit: MAX_BODY_BYTES, declared: None })
-        }
+        Ok(Err(e)) if e.is::<LengthLimitError>() => Err(Rejection::TooLarge {
+            limit: MAX_BODY_BYTES,
+            declared: None,
+        }),
         Ok(Err(e)) => Err(Rejection::Unreadable(e.to_string())),
     }
 }
 
 /// Builds the HTTP response, making sure it carries `x-amzn-RequestId`.
 /// Returns the ID actually sent, which is the codec's if it set one.
-fn into_response(reply: WireReply, request_id: &str, close: bool) -> (Response<Full<Bytes>>, String) {
+fn into_response(
+    reply: WireReply,
+    request_id: &str,
+    close: bool,
+) -> (Response<Full<Bytes>>, String) {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() = status;

@@ -86,14 +86,20 @@ pub fn spawn(config: ServerConfig, listen: impl ToSocketAddrs) -> io::Result<Run
         .enable_all()
         .build()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::Builder::new().name("dxlocal-server".into()).spawn(move || {
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener)?;
-            serve(config, listener, async {
-                let _ = stopped.await;
+    let thread = std::thread::Builder::new()
+        .name("dxlocal-server".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener)?;
+                serve(config, listener, async {
+                    let _ = stopped.await;
+                })
+                .await
             })
-            .await
-        })
-    })?;
-    Ok(RunningServer { addr, stop: Some(stop), thread: Some(thread) })
+        })?;
+    Ok(RunningServer {
+        addr,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
 }

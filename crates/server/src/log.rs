@@ -77,7 +77,11 @@ fn push_token(line: &mut String, s: &str) {
             line.push_str("...");
             break;
         }
-        line.push(if c.is_ascii_graphic() && c != '"' { c } else { '?' });
+        line.push(if c.is_ascii_graphic() && c != '"' {
+            c
+        } else {
+            '?'
+        });
     }
 }
 
@@ -154,7 +158,9 @@ mod tests {
             auth_note: None,
         };
         let line = record.format(UNIX_EPOCH);
-        assert!(line.starts_with("1970-01-01T00:00:00.000Z Evil?Op?next=line account=- region=AAAA"));
+        assert!(
+            line.starts_with("1970-01-01T00:00:00.000Z Evil?Op?next=line account=- region=AAAA")
+        );
         assert_eq!(line.matches('\n').count(), 1);
         assert!(line.len() < 300);
     }

@@ -19,7 +19,10 @@ fn serve(args: &ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("dxlocal: cannot start the async runtime: {e}");
@@ -36,7 +39,9 @@ fn serve(args: &ServeArgs) -> ExitCode {
         eprintln!(
             "dxlocal: lifecycle={} seed={} credentials={} configured key(s)",
             lifecycle_name(config.lifecycle),
-            config.seed.map_or_else(|| "random".to_string(), |s| s.to_string()),
+            config
+                .seed
+                .map_or_else(|| "random".to_string(), |s| s.to_string()),
             config.credentials.len(),
         );
         // Tests and benchmarks read the port from this exact line.
@@ -45,7 +50,9 @@ fn serve(args: &ServeArgs) -> ExitCode {
             .and_then(|()| stdout.flush())
             .map_err(|e| format!("cannot write to stdout: {e}"))?;
         drop(stdout);
-        dxlocal::serve(config, listener, shutdown).await.map_err(|e| e.to_string())?;
+        dxlocal::serve(config, listener, shutdown)
+            .await
+            .map_err(|e| e.to_string())?;
         eprintln!("dxlocal: stopped");
         Ok::<(), String>(())
     });

@@ -7,7 +7,11 @@ use dxlocal::ServerConfig;
 
 #[test]
 fn spawn_serves_and_shuts_down() {
-    let config = ServerConfig { request_log: false, seed: Some(3), ..ServerConfig::default() };
+    let config = ServerConfig {
+        request_log: false,
+        seed: Some(3),
+        ..ServerConfig::default()
+    };
     let server = dxlocal::spawn(config, "127.0.0.1:0").unwrap();
     let addr = server.addr();
     assert_eq!(server.url(), format!("http://{addr}"));
@@ -24,7 +28,10 @@ fn spawn_serves_and_shuts_down() {
 
 #[test]
 fn dropping_the_handle_stops_the_server() {
-    let config = ServerConfig { request_log: false, ..ServerConfig::default() };
+    let config = ServerConfig {
+        request_log: false,
+        ..ServerConfig::default()
+    };
     let addr = {
         let server = dxlocal::spawn(config, "127.0.0.1:0").unwrap();
         server.addr()
@@ -37,13 +44,17 @@ async fn serve_runs_inside_a_caller_runtime() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let config = ServerConfig { request_log: false, ..ServerConfig::default() };
+    let config = ServerConfig {
+        request_log: false,
+        ..ServerConfig::default()
+    };
     let task = tokio::spawn(dxlocal::serve(config, listener, async {
         let _ = stopped.await;
     }));
-    let status = tokio::task::spawn_blocking(move || Conn::open(addr).get("/_dxlocal/health").status)
-        .await
-        .unwrap();
+    let status =
+        tokio::task::spawn_blocking(move || Conn::open(addr).get("/_dxlocal/health").status)
+            .await
+            .unwrap();
     assert_eq!(status, 200);
     stop.send(()).unwrap();
     task.await.unwrap().unwrap();

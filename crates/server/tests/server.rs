@@ -12,7 +12,10 @@ use common::{Conn, Server};
 const MAX_BODY: usize = dxlocal_wire::MAX_BODY_BYTES;
 
 fn wall_now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
 }
 
 #[test]
@@ -22,7 +25,10 @@ fn health_reports_lifecycle_and_virtual_time() {
     let before = wall_now();
     let resp = conn.get("/_dxlocal/health");
     assert_eq!(resp.status, 200);
-    assert!(resp.header("content-type").unwrap().starts_with("application/json"));
+    assert!(resp
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/json"));
     resp.request_id();
     let body = resp.json();
     assert_eq!(body["status"], "ok");
@@ -36,7 +42,10 @@ fn health_reports_lifecycle_and_virtual_time() {
 
 #[test]
 fn lifecycle_from_environment_and_manual_clock() {
-    let server = Server::start_with_env(&[], &[("DXLOCAL_LIFECYCLE", "manual"), ("DXLOCAL_SEED", "7")]);
+    let server = Server::start_with_env(
+        &[],
+        &[("DXLOCAL_LIFECYCLE", "manual"), ("DXLOCAL_SEED", "7")],
+    );
     let mut conn = server.connect();
     let health = conn.get("/_dxlocal/health").json();
     assert_eq!(health["lifecycle"], "manual");
@@ -51,7 +60,10 @@ fn lifecycle_from_environment_and_manual_clock() {
 
     let resp = conn.post_json("/_dxlocal/clock/advance", r#"{"seconds": 0.5}"#);
     assert_eq!(resp.json()["now"].as_f64().unwrap(), t1 + 0.5);
-    assert_eq!(conn.get("/_dxlocal/health").json()["now"].as_f64().unwrap(), t1 + 0.5);
+    assert_eq!(
+        conn.get("/_dxlocal/health").json()["now"].as_f64().unwrap(),
+        t1 + 0.5
+    );
 }
 
 #[test]
@@ -59,7 +71,15 @@ fn clock_advance_rejects_bad_bodies() {
     let server = Server::start(&["--lifecycle", "manual"]);
     let mut conn = server.connect();
     let t0 = conn.get("/_dxlocal/health").json()["now"].as_f64().unwrap();
-    for body in ["", "nope", "[]", "{}", r#"{"seconds": "10"}"#, r#"{"seconds": -1}"#, r#"{"seconds": 1e300}"#] {
+    for body in [
+        "",
+        "nope",
+        "[]",
+        "{}",
+        r#"{"seconds": "10"}"#,
+        r#"{"seconds": -1}"#,
+        r#"{"seconds": 1e300}"#,
+    ] {
         let resp = conn.post_json("/_dxlocal/clock/advance", body);
         assert_eq!(resp.status, 400, "body {body:?}");
         resp.request_id();
@@ -68,7 +88,10 @@ fn clock_advance_rejects_bad_bodies() {
         assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     // Nothing moved.
-    assert_eq!(conn.get("/_dxlocal/health").json()["now"].as_f64().unwrap(), t0);
+    assert_eq!(
+        conn.get("/_dxlocal/health").json()["now"].as_f64().unwrap(),
+        t0
+    );
 
     let resp = conn.get("/_dxlocal/clock/advance");
     assert_eq!(resp.status, 405);
@@ -112,15 +135,26 @@ fn direct_connect_protocol_errors_have_request_ids() {
     let resp = conn.request(
         "POST",
         "/",
-        &[("x-amz-target", "OvertureService.NoSuchOperation"), ("content-type", "application/x-amz-json-1.1")],
+        &[
+            ("x-amz-target", "OvertureService.NoSuchOperation"),
+            ("content-type", "application/x-amz-json-1.1"),
+        ],
         b"{}",
     );
     assert_eq!(resp.status, 400);
     resp.request_id();
     assert_eq!(resp.json()["__type"], "UnknownOperationException");
-    assert_eq!(resp.header("x-amzn-errortype"), Some("UnknownOperationException"));
+    assert_eq!(
+        resp.header("x-amzn-errortype"),
+        Some("UnknownOperationException")
+    );
 
-    let resp = conn.request("GET", "/", &[("x-amz-target", "OvertureService.DescribeLocations")], b"");
+    let resp = conn.request(
+        "GET",
+        "/",
+        &[("x-amz-target", "OvertureService.DescribeLocations")],
+        b"",
+    );
     assert_eq!(resp.status, 405);
     resp.request_id();
 }
@@ -141,7 +175,10 @@ fn oversized_body_with_content_length_is_413_in_the_protocol_shape() {
     assert_eq!(resp.status, 413);
     resp.request_id();
     assert_eq!(resp.json()["__type"], "SerializationException");
-    assert_eq!(resp.header("x-amzn-errortype"), Some("SerializationException"));
+    assert_eq!(
+        resp.header("x-amzn-errortype"),
+        Some("SerializationException")
+    );
     assert_eq!(resp.header("connection"), Some("close"));
 
     // RPC v2 CBOR: the error is a CBOR body with the smithy-protocol header.
@@ -170,7 +207,10 @@ fn oversized_body_with_content_length_is_413_in_the_protocol_shape() {
     assert_eq!(resp.status, 413);
     let id = resp.request_id().to_string();
     let body = String::from_utf8(resp.body).unwrap();
-    assert!(body.contains("<Code>RequestEntityTooLarge</Code>"), "{body}");
+    assert!(
+        body.contains("<Code>RequestEntityTooLarge</Code>"),
+        "{body}"
+    );
     assert!(body.contains(&id), "{body}");
 
     // Admin: JSON error.
@@ -189,7 +229,8 @@ fn oversized_body_with_content_length_is_413_in_the_protocol_shape() {
 fn oversized_chunked_body_is_cut_off_at_the_bound() {
     let server = Server::start(&[]);
     let mut conn = server.connect();
-    let head = "POST / HTTP/1.1\r\nhost: localhost\r\nx-amz-target: OvertureService.DescribeLocations\r\n\
+    let head =
+        "POST / HTTP/1.1\r\nhost: localhost\r\nx-amz-target: OvertureService.DescribeLocations\r\n\
                 content-type: application/x-amz-json-1.1\r\ntransfer-encoding: chunked\r\n\r\n";
     let mut writer = conn.stream().try_clone().unwrap();
     // Write from another thread: the server stops reading at the bound,
@@ -198,7 +239,12 @@ fn oversized_chunked_body_is_cut_off_at_the_bound() {
         let chunk = vec![b' '; 64 * 1024];
         let _ = writer.write_all(head.as_bytes());
         for _ in 0..(MAX_BODY / chunk.len() + 2) {
-            let framed = [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk.clone(), b"\r\n".to_vec()].concat();
+            let framed = [
+                format!("{:x}\r\n", chunk.len()).into_bytes(),
+                chunk.clone(),
+                b"\r\n".to_vec(),
+            ]
+            .concat();
             if writer.write_all(&framed).is_err() {
                 return;
             }
@@ -219,7 +265,10 @@ fn request_log_lines_on_stderr() {
     let resp = conn.get("/_dxlocal/health");
     let id = resp.request_id().to_string();
     let log = server.wait_for_log(&id);
-    let line = log.lines().find(|l| l.contains(&id)).unwrap_or_else(|| panic!("no log line for {id}: {log}"));
+    let line = log
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_else(|| panic!("no log line for {id}: {log}"));
     assert!(
         line.contains(&format!(
             " /_dxlocal/health account=- region=- protocol=admin status=200 latency_us="
@@ -236,7 +285,10 @@ fn request_log_lines_on_stderr() {
     let resp = conn.request(
         "POST",
         "/",
-        &[("x-amz-target", "OvertureService.NoSuchOperation"), ("authorization", &auth)],
+        &[
+            ("x-amz-target", "OvertureService.NoSuchOperation"),
+            ("authorization", &auth),
+        ],
         b"{}",
     );
     let id = resp.request_id().to_string();
@@ -252,13 +304,19 @@ fn request_log_lines_on_stderr() {
     let resp = conn.request(
         "POST",
         "/",
-        &[("x-amz-target", "OvertureService.NoSuchOperation"), ("authorization", "AWS4-HMAC-SHA256 Credential=x")],
+        &[
+            ("x-amz-target", "OvertureService.NoSuchOperation"),
+            ("authorization", "AWS4-HMAC-SHA256 Credential=x"),
+        ],
         b"{}",
     );
     let id = resp.request_id().to_string();
     let log = server.wait_for_log(&id);
     let line = log.lines().find(|l| l.contains(&id)).unwrap();
-    assert!(line.contains("account=123456789012 region=us-east-1"), "{line}");
+    assert!(
+        line.contains("account=123456789012 region=us-east-1"),
+        "{line}"
+    );
     assert!(line.contains(" auth=\""), "{line}");
 
     // stdout carried only the listening line; everything else went to stderr.
@@ -272,17 +330,24 @@ fn sigterm_finishes_and_exits_zero() {
     let mut idle = server.connect();
     assert_eq!(idle.get("/_dxlocal/health").status, 200);
     server.signal("TERM");
-    let status = server.wait_exit(Duration::from_secs(10)).expect("exited after SIGTERM");
+    let status = server
+        .wait_exit(Duration::from_secs(10))
+        .expect("exited after SIGTERM");
     assert_eq!(status.code(), Some(0), "stderr: {}", server.stderr());
     assert!(idle.is_closed());
-    assert!(Conn::try_open(server.addr).is_err(), "still accepting after shutdown");
+    assert!(
+        Conn::try_open(server.addr).is_err(),
+        "still accepting after shutdown"
+    );
 }
 
 #[test]
 fn sigint_exits_zero() {
     let mut server = Server::start(&[]);
     server.signal("INT");
-    let status = server.wait_exit(Duration::from_secs(10)).expect("exited after SIGINT");
+    let status = server
+        .wait_exit(Duration::from_secs(10))
+        .expect("exited after SIGINT");
     assert_eq!(status.code(), Some(0));
 }
 
@@ -344,11 +409,22 @@ fn credentials_file_maps_keys_to_accounts() {
          SignedHeaders=host, Signature={}",
         "a".repeat(64)
     );
-    let resp = conn.request("POST", "/", &[("x-amz-target", "OvertureService.Bogus"), ("authorization", &auth)], b"");
+    let resp = conn.request(
+        "POST",
+        "/",
+        &[
+            ("x-amz-target", "OvertureService.Bogus"),
+            ("authorization", &auth),
+        ],
+        b"",
+    );
     let id = resp.request_id().to_string();
     let log = server.wait_for_log(&id);
     let line = log.lines().find(|l| l.contains(&id)).unwrap();
-    assert!(line.contains("account=111122223333 region=ap-southeast-2"), "{line}");
+    assert!(
+        line.contains("account=111122223333 region=ap-southeast-2"),
+        "{line}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -356,7 +432,9 @@ fn credentials_file_maps_keys_to_accounts() {
 fn raw_garbage_does_not_hurt_the_server() {
     let server = Server::start(&[]);
     let mut conn = server.connect();
-    conn.stream().write_all(b"\x00\x01\x02 not http at all\r\n\r\n").unwrap();
+    conn.stream()
+        .write_all(b"\x00\x01\x02 not http at all\r\n\r\n")
+        .unwrap();
     let mut sink = Vec::new();
     let _ = conn.stream().read_to_end(&mut sink);
     assert_eq!(server.connect().get("/_dxlocal/health").status, 200);

@@ -68,6 +68,7 @@ impl WireReply {
 }
 
 /// Parsed Direct Connect request.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DxRequest {
     pub protocol: Protocol,
     pub input: Input,

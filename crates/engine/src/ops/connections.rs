@@ -250,3 +250,28 @@ pub fn delete_connection(
     );
     Ok(out)
 }
+
+/// The checks every Allocate* call shares: the caller owns the connection,
+/// and the new owner is another, well-formed account.
+pub fn check_allocation(
+    eng: &Engine,
+    cx: &Cx,
+    connection_id: &str,
+    owner_account: &str,
+) -> Result<(), ApiError> {
+    let conn = owned(eng, cx, connection_id)?;
+    if !conn.is_live() {
+        return Err(not_found(connection_id));
+    }
+    if owner_account == conn.owner {
+        return Err(ApiError::client(
+            "Cannot allocate VirtualInterface for the connection owner.",
+        ));
+    }
+    if owner_account.len() != 12 || !owner_account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::client(format!(
+            "ownerAccount {owner_account} is not a 12-digit AWS account ID"
+        )));
+    }
+    Ok(())
+}

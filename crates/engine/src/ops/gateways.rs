@@ -13,7 +13,7 @@ use dxlocal_model::{
     DescribeDirectConnectGatewayAttachmentsRequest, DescribeDirectConnectGatewayAttachmentsResult,
     DescribeDirectConnectGatewaysRequest, DescribeDirectConnectGatewaysResult,
     DirectConnectGateway, DirectConnectGatewayAttachment, DirectConnectGatewayAttachmentType,
-    DirectConnectGatewayState, VirtualGateway, VirtualGateways,
+    DirectConnectGatewayState, GatewayType, VirtualGateway, VirtualGateways,
 };
 
 /// Where a private VIF will land, once every check has passed.
@@ -344,5 +344,71 @@ pub fn describe_direct_connect_gateway_attachments(
     Ok(DescribeDirectConnectGatewayAttachmentsResult {
         direct_connect_gateway_attachments: Some(page),
         next_token: next,
+    })
+}
+
+/// Where a transit VIF will land: a caller-owned, available DX gateway
+/// with no private side (no VGW associations, no private VIFs).
+pub fn transit_target(
+    eng: &Engine,
+    cx: &Cx,
+    dxgw: Option<&str>,
+) -> Result<GatewayLookup, ApiError> {
+    let id = dxgw.ok_or_else(|| {
+        ApiError::client("A transit virtual interface needs a directConnectGatewayId")
+    })?;
+    let gw = eng
+        .state
+        .gateways
+        .get(id)
+        .filter(|g| g.owner == cx.caller.account && g.state == DirectConnectGatewayState::Available)
+        .ok_or_else(|| gateway_not_found(id))?;
+    let attached: Vec<_> = eng.state.live_attachments_of(id).collect();
+    let private_vif = attached
+        .iter()
+        .any(|a| a.kind == DirectConnectGatewayAttachmentType::PrivateVirtualInterface);
+    if private_vif
+        || eng
+            .state
+            .has_live_association(id, GatewayType::VirtualPrivateGateway)
+    {
+        return Err(ApiError::client(format!(
+            "Direct Connect Gateway {id} is associated with a virtual private gateway or has private virtual interfaces; transit virtual interfaces cannot be attached"
+        )));
+    }
+    let limit = eng.config.quotas.vifs_per_gateway;
+    if attached.len() >= limit {
+        return Err(ApiError::client(format!(
+            "Exceeded the maximum number of virtual interfaces ({limit}) attached to Direct Connect Gateway {id}"
+        )));
+    }
+    Ok(GatewayLookup::DirectConnect {
+        id: id.to_string(),
+        asn: gw.amazon_side_asn,
+    })
+}
+
+pub fn update_direct_connect_gateway(
+    eng: &mut Engine,
+    cx: &Cx,
+    input: dxlocal_model::UpdateDirectConnectGatewayRequest,
+) -> Result<dxlocal_model::UpdateDirectConnectGatewayResponse, ApiError> {
+    let id = input.direct_connect_gateway_id.as_str();
+    let name = input.new_direct_connect_gateway_name;
+    let n = name.chars().count();
+    if n == 0 || n > 100 {
+        return Err(ApiError::client(format!(
+            "Direct Connect gateway name must be 1 to 100 characters (got {n})"
+        )));
+    }
+    let gw = eng
+        .state
+        .gateways
+        .get_mut(id)
+        .filter(|g| g.owner == cx.caller.account && g.state == DirectConnectGatewayState::Available)
+        .ok_or_else(|| gateway_not_found(id))?;
+    gw.name = name;
+    Ok(dxlocal_model::UpdateDirectConnectGatewayResponse {
+        direct_connect_gateway: Some(to_api(gw)),
     })
 }

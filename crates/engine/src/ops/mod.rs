@@ -1,10 +1,14 @@
 //! Operation handlers, one module per area of the API. Each handler checks
 //! everything first and mutates last, so a failure changes nothing.
 
+pub mod associations;
 pub mod connections;
 pub mod gateways;
 pub mod locations;
+pub mod public;
 pub mod tags;
+mod tgw_bridge;
+pub mod transit;
 pub mod vifs;
 
 use dxlocal_model::ApiError;

@@ -26,7 +26,7 @@ pub fn not_found(id: &str) -> ApiError {
 
 /// A VIF the caller may see: in its region, owned by it or sitting on a
 /// connection it owns. Deleted VIFs stay visible until purged.
-fn visible<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Option<&'a Vif> {
+pub(super) fn visible<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Option<&'a Vif> {
     eng.state.vifs.get(id).filter(|v| {
         v.region == cx.caller.region
             && (v.owner == cx.caller.account || v.connection_owner == cx.caller.account)
@@ -142,8 +142,8 @@ pub struct VifSpec {
 }
 
 /// A validated new VIF, not yet stored: everything is decided, nothing changed.
-struct Draft {
-    vif: Vif,
+pub(super) struct Draft {
+    pub vif: Vif,
 }
 
 /// The ASN a request asks for: `asnLong` wins over `asn` (resources.md §6.3).
@@ -162,7 +162,7 @@ pub fn resolve_asn(asn: Option<i32>, asn_long: Option<i64>) -> Result<i64, ApiEr
     }
 }
 
-fn parse_cidr4(s: &str) -> Option<(Ipv4Addr, u8)> {
+pub(super) fn parse_cidr4(s: &str) -> Option<(Ipv4Addr, u8)> {
     let (ip, len) = s.split_once('/')?;
     let len: u8 = len.parse().ok()?;
     (len <= 32).then_some(())?;
@@ -170,7 +170,7 @@ fn parse_cidr4(s: &str) -> Option<(Ipv4Addr, u8)> {
 }
 
 /// Addresses on a connection already in use by its live VIFs' peers.
-fn addresses_in_use(eng: &Engine, connection_id: &str) -> Vec<String> {
+pub(super) fn addresses_in_use(eng: &Engine, connection_id: &str) -> Vec<String> {
     eng.state
         .live_vifs_on(connection_id)
         .flat_map(|v| v.peers.iter())
@@ -180,9 +180,10 @@ fn addresses_in_use(eng: &Engine, connection_id: &str) -> Vec<String> {
 
 /// Picks the peer addresses: as given (IPv4), or AWS-assigned - a
 /// link-local /30 for IPv4, a /125 for IPv6 (resources.md §6.4).
-fn assign_addresses(
+pub(super) fn assign_addresses(
     eng: &mut Engine,
     connection_id: &str,
+    kind: VifType,
     family: AddressFamily,
     amazon: Option<&str>,
     customer: Option<&str>,
@@ -209,6 +210,18 @@ fn assign_addresses(
             }
         }
         AddressFamily::Ipv4 => match (amazon, customer) {
+            (Some(a), Some(c)) if kind == VifType::Public => {
+                super::public::check_public_addresses(a, c)?;
+                if let Some(clash) = [a, c].into_iter().find(|x| in_use.iter().any(|u| u == x)) {
+                    return Err(ApiError::client(format!(
+                        "Address {clash} conflicts with another virtual interface on {connection_id}"
+                    )));
+                }
+                Ok((a.to_string(), c.to_string()))
+            }
+            _ if kind == VifType::Public => Err(ApiError::client(
+                "Public virtual interfaces need both amazonAddress and customerAddress: AWS does not assign public IPv4 addresses",
+            )),
             (Some(a), Some(c)) => {
                 for (what, addr) in [("amazonAddress", a), ("customerAddress", c)] {
                     if parse_cidr4(addr).is_none() {
@@ -246,7 +259,7 @@ fn assign_addresses(
 }
 
 /// Megabits per second of a bandwidth string (`500Mbps`, `10Gbps`, `1.6Tbps`).
-fn mbps(s: &str) -> Option<f64> {
+pub(super) fn mbps(s: &str) -> Option<f64> {
     let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic())?);
     let n: f64 = num.parse().ok()?;
     Some(match unit {
@@ -259,7 +272,7 @@ fn mbps(s: &str) -> Option<f64> {
 
 /// Checks shared by every create/allocate call (operations.md §F table),
 /// in order; builds the VIF without storing it.
-fn draft(
+pub(super) fn draft(
     eng: &mut Engine,
     cx: &Cx,
     connection_id: &str,
@@ -323,15 +336,25 @@ fn draft(
             kind.as_str()
         )));
     }
-    let quota = eng.config.quotas.private_public_vifs_per_connection;
+    let transit = kind == VifType::Transit;
+    let quota = if transit {
+        eng.config.quotas.transit_vifs_per_connection
+    } else {
+        eng.config.quotas.private_public_vifs_per_connection
+    };
     let count = eng
         .state
         .live_vifs_on(connection_id)
-        .filter(|v| v.kind != VifType::Transit)
+        .filter(|v| (v.kind == VifType::Transit) == transit)
         .count();
-    if kind != VifType::Transit && count >= quota {
+    if count >= quota {
+        let what = if transit {
+            "transit virtual interfaces"
+        } else {
+            "virtual interfaces"
+        };
         return Err(ApiError::client(format!(
-            "Exceeded the maximum number of virtual interfaces ({quota}) on connection {connection_id}"
+            "Exceeded the maximum number of {what} ({quota}) on connection {connection_id}"
         )));
     }
     if let Some(r) = &spec.rate_limit {
@@ -358,6 +381,7 @@ fn draft(
     let (amazon, customer) = assign_addresses(
         eng,
         connection_id,
+        kind,
         family,
         spec.amazon_address.as_deref(),
         spec.customer_address.as_deref(),
@@ -405,7 +429,7 @@ fn draft(
 }
 
 /// Puts a VIF on its way to `available` and, on a DX gateway, attaches it.
-fn start_provisioning(eng: &mut Engine, cx: &Cx, vif_id: &str) {
+pub(super) fn start_provisioning(eng: &mut Engine, cx: &Cx, vif_id: &str) {
     let at = cx.now + eng.delay(|d| d.vif_pending_to_available);
     eng.timers.schedule(
         at,
@@ -417,7 +441,7 @@ fn start_provisioning(eng: &mut Engine, cx: &Cx, vif_id: &str) {
     );
 }
 
-fn attach(eng: &mut Engine, vif: &Vif, gateway_id: &str) {
+pub(super) fn attach(eng: &mut Engine, vif: &Vif, gateway_id: &str) {
     eng.state.insert_attachment(Attachment {
         gateway_id: gateway_id.to_string(),
         vif_id: vif.id.clone(),
@@ -431,7 +455,7 @@ fn attach(eng: &mut Engine, vif: &Vif, gateway_id: &str) {
     });
 }
 
-fn non_empty(s: &Option<String>) -> Option<&str> {
+pub(super) fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|s| !s.is_empty())
 }
 
@@ -492,21 +516,7 @@ pub fn allocate_private_virtual_interface(
     cx: &Cx,
     input: AllocatePrivateVirtualInterfaceRequest,
 ) -> Result<VirtualInterface, ApiError> {
-    let conn = connections::owned(eng, cx, &input.connection_id)?;
-    if !conn.is_live() {
-        return Err(connections::not_found(&input.connection_id));
-    }
-    if input.owner_account == conn.owner {
-        return Err(ApiError::client(
-            "Cannot allocate VirtualInterface for the connection owner.",
-        ));
-    }
-    if input.owner_account.len() != 12 || !input.owner_account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::client(format!(
-            "ownerAccount {} is not a 12-digit AWS account ID",
-            input.owner_account
-        )));
-    }
+    connections::check_allocation(eng, cx, &input.connection_id, &input.owner_account)?;
     let n = input.new_private_virtual_interface_allocation;
     let spec = VifSpec {
         name: n.virtual_interface_name,
@@ -535,7 +545,7 @@ pub fn allocate_private_virtual_interface(
 }
 
 /// The validation error Coral answers for a missing required member.
-fn missing_member(name: &str) -> ApiError {
+pub(super) fn missing_member(name: &str) -> ApiError {
     ApiError::client(format!(
         "1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null"
     ))

@@ -24,8 +24,16 @@ impl Server {
 
     pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_dxlocal"));
-        cmd.arg("serve").arg("--listen").arg("127.0.0.1:0").args(args);
-        for var in ["DXLOCAL_LISTEN", "DXLOCAL_LIFECYCLE", "DXLOCAL_CREDENTIALS", "DXLOCAL_SEED"] {
+        cmd.arg("serve")
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .args(args);
+        for var in [
+            "DXLOCAL_LISTEN",
+            "DXLOCAL_LIFECYCLE",
+            "DXLOCAL_CREDENTIALS",
+            "DXLOCAL_SEED",
+        ] {
             cmd.env_remove(var);
         }
         for (k, v) in env {
@@ -47,22 +55,34 @@ impl Server {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        stdout.read_line(&mut line).expect("read the listening line");
+        stdout
+            .read_line(&mut line)
+            .expect("read the listening line");
         let addr = line
             .trim_end()
             .strip_prefix("dxlocal listening on http://")
             .unwrap_or_else(|| {
                 let _ = child.kill();
-                panic!("unexpected first stdout line {line:?}; stderr: {}", stderr.lock().unwrap())
+                panic!(
+                    "unexpected first stdout line {line:?}; stderr: {}",
+                    stderr.lock().unwrap()
+                )
             })
             .parse()
             .expect("address in the listening line");
-        Server { child, addr, stderr, _stdout: stdout }
+        Server {
+            child,
+            addr,
+            stderr,
+            _stdout: stdout,
+        }
     }
 
     pub fn connect(&self) -> Conn {
@@ -137,12 +157,17 @@ impl Response {
 
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
         })
     }
 
     pub fn request_id(&self) -> &str {
-        let id = self.header("x-amzn-requestid").expect("x-amzn-RequestId header");
+        let id = self
+            .header("x-amzn-requestid")
+            .expect("x-amzn-RequestId header");
         assert!(!id.is_empty());
         id
     }
@@ -156,21 +181,33 @@ pub struct Conn {
 impl Conn {
     pub fn open(addr: SocketAddr) -> Conn {
         let stream = TcpStream::connect(addr).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Conn { reader: BufReader::new(stream) }
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        Conn {
+            reader: BufReader::new(stream),
+        }
     }
 
     pub fn try_open(addr: SocketAddr) -> io::Result<Conn> {
         let stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-        Ok(Conn { reader: BufReader::new(stream) })
+        Ok(Conn {
+            reader: BufReader::new(stream),
+        })
     }
 
     pub fn stream(&mut self) -> &mut TcpStream {
         self.reader.get_mut()
     }
 
-    pub fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+    pub fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
         let mut head = format!("{method} {path} HTTP/1.1\r\nhost: localhost\r\n");
         for (k, v) in headers {
             head.push_str(&format!("{k}: {v}\r\n"));
@@ -187,13 +224,21 @@ impl Conn {
     }
 
     pub fn post_json(&mut self, path: &str, body: &str) -> Response {
-        self.request("POST", path, &[("content-type", "application/json")], body.as_bytes())
+        self.request(
+            "POST",
+            path,
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        )
     }
 
     pub fn read_response(&mut self) -> io::Result<Response> {
         let mut line = String::new();
         if self.reader.read_line(&mut line)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed",
+            ));
         }
         let status = line
             .split_whitespace()
@@ -225,7 +270,11 @@ impl Conn {
                 self.reader.read_to_end(&mut body)?;
             }
         }
-        Ok(Response { status, headers, body })
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// True once the server has closed its side of the connection.

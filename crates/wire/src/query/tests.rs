@@ -281,8 +281,7 @@ fn create_vpc_xml_matches_the_cli_example_fields() {
 
 #[test]
 fn describe_vpcs_xml_omits_empty_tags_and_the_ipv6_set() {
-    let mut listed = vpc(VpcState::Pending, vec![]);
-    listed.state = VpcState::Pending;
+    let listed = vpc(VpcState::Pending, vec![]);
     let reply = ec2::encode_response(
         &Ec2Response::DescribeVpcs {
             vpcs: vec![listed],

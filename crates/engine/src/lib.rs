@@ -137,7 +137,7 @@ impl Engine {
         ec2::Ec2Delays {
             vpc_available: self.clock.delay(d.vpc_available),
             vgw_attach: self.clock.delay(d.vgw_attach),
-            vgw_detach: self.clock.delay(d.vgw_attach),
+            vgw_detach: self.clock.delay(d.vgw_attach), // detaching takes as long as attaching
             vgw_delete: self.clock.delay(d.vgw_delete),
         }
     }

@@ -293,6 +293,32 @@ impl Engine {
                 }
             }
             Event::PurgeProposal { id } => self.state.remove_proposal(&id),
+            Event::Peer {
+                vif_id,
+                peer_id,
+                from,
+                to,
+            } => {
+                let Some(v) = self.state.vifs.get_mut(&vif_id) else {
+                    return;
+                };
+                let Some(p) = v.peers.iter_mut().find(|p| p.id == peer_id) else {
+                    return;
+                };
+                if p.state != from {
+                    return;
+                }
+                p.state = to;
+                if to == BGPPeerState::Available {
+                    p.status = BGPStatus::Up;
+                }
+                if to == BGPPeerState::Deleted {
+                    p.status = BGPStatus::Down;
+                }
+            }
+            Event::FailoverTestEnds { test_id } => {
+                ops::bgp::finish_test(self, &test_id, at, "completed")
+            }
             Event::PurgeVif { id } => {
                 if self.state.vifs.get(&id).is_some_and(|v| !v.is_live()) {
                     self.state.remove_vif(&id);

@@ -2,7 +2,9 @@
 //! handler. Operations this emulator does not implement yet answer
 //! `NotImplemented` (HTTP 501) naming themselves.
 
-use crate::ops::{associations, connections, gateways, locations, public, tags, transit, vifs};
+use crate::ops::{
+    associations, bgp, connections, gateways, locations, public, tags, transit, vifs,
+};
 use crate::{Cx, Engine};
 use dxlocal_model::*;
 
@@ -95,10 +97,10 @@ impl DirectConnect for Engine {
 
     fn associate_virtual_interface(
         &mut self,
-        _cx: &Cx,
-        _input: AssociateVirtualInterfaceRequest,
+        cx: &Cx,
+        input: AssociateVirtualInterfaceRequest,
     ) -> Result<VirtualInterface, ApiError> {
-        Err(ApiError::not_implemented("AssociateVirtualInterface"))
+        vifs::associate_virtual_interface(self, cx, input)
     }
 
     fn confirm_connection(
@@ -143,10 +145,10 @@ impl DirectConnect for Engine {
 
     fn create_bgp_peer(
         &mut self,
-        _cx: &Cx,
-        _input: CreateBGPPeerRequest,
+        cx: &Cx,
+        input: CreateBGPPeerRequest,
     ) -> Result<CreateBGPPeerResponse, ApiError> {
-        Err(ApiError::not_implemented("CreateBGPPeer"))
+        bgp::create_bgp_peer(self, cx, input)
     }
 
     fn create_connection(
@@ -227,10 +229,10 @@ impl DirectConnect for Engine {
 
     fn delete_bgp_peer(
         &mut self,
-        _cx: &Cx,
-        _input: DeleteBGPPeerRequest,
+        cx: &Cx,
+        input: DeleteBGPPeerRequest,
     ) -> Result<DeleteBGPPeerResponse, ApiError> {
-        Err(ApiError::not_implemented("DeleteBGPPeer"))
+        bgp::delete_bgp_peer(self, cx, input)
     }
 
     fn delete_connection(
@@ -396,10 +398,10 @@ impl DirectConnect for Engine {
 
     fn describe_router_configuration(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeRouterConfigurationRequest,
+        cx: &Cx,
+        input: DescribeRouterConfigurationRequest,
     ) -> Result<DescribeRouterConfigurationResponse, ApiError> {
-        Err(ApiError::not_implemented("DescribeRouterConfiguration"))
+        bgp::describe_router_configuration(self, cx, input)
     }
 
     fn describe_tags(
@@ -474,34 +476,34 @@ impl DirectConnect for Engine {
 
     fn list_virtual_interface_routes(
         &mut self,
-        _cx: &Cx,
-        _input: ListVirtualInterfaceRoutesRequest,
+        cx: &Cx,
+        input: ListVirtualInterfaceRoutesRequest,
     ) -> Result<ListVirtualInterfaceRoutesResponse, ApiError> {
-        Err(ApiError::not_implemented("ListVirtualInterfaceRoutes"))
+        bgp::list_virtual_interface_routes(self, cx, input)
     }
 
     fn list_virtual_interface_test_history(
         &mut self,
-        _cx: &Cx,
-        _input: ListVirtualInterfaceTestHistoryRequest,
+        cx: &Cx,
+        input: ListVirtualInterfaceTestHistoryRequest,
     ) -> Result<ListVirtualInterfaceTestHistoryResponse, ApiError> {
-        Err(ApiError::not_implemented("ListVirtualInterfaceTestHistory"))
+        bgp::list_virtual_interface_test_history(self, cx, input)
     }
 
     fn start_bgp_failover_test(
         &mut self,
-        _cx: &Cx,
-        _input: StartBgpFailoverTestRequest,
+        cx: &Cx,
+        input: StartBgpFailoverTestRequest,
     ) -> Result<StartBgpFailoverTestResponse, ApiError> {
-        Err(ApiError::not_implemented("StartBgpFailoverTest"))
+        bgp::start_bgp_failover_test(self, cx, input)
     }
 
     fn stop_bgp_failover_test(
         &mut self,
-        _cx: &Cx,
-        _input: StopBgpFailoverTestRequest,
+        cx: &Cx,
+        input: StopBgpFailoverTestRequest,
     ) -> Result<StopBgpFailoverTestResponse, ApiError> {
-        Err(ApiError::not_implemented("StopBgpFailoverTest"))
+        bgp::stop_bgp_failover_test(self, cx, input)
     }
 
     fn tag_resource(
@@ -566,11 +568,9 @@ impl DirectConnect for Engine {
 
     fn update_virtual_interface_attributes(
         &mut self,
-        _cx: &Cx,
-        _input: UpdateVirtualInterfaceAttributesRequest,
+        cx: &Cx,
+        input: UpdateVirtualInterfaceAttributesRequest,
     ) -> Result<VirtualInterface, ApiError> {
-        Err(ApiError::not_implemented(
-            "UpdateVirtualInterfaceAttributes",
-        ))
+        vifs::update_virtual_interface_attributes(self, cx, input)
     }
 }

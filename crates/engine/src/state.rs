@@ -109,6 +109,10 @@ pub struct Vif {
     pub aws_logical_device_id: String,
     pub rate_limit: Option<String>,
     pub deleted_at: Option<f64>,
+    /// The failover test running now, and the state to return to after it.
+    pub running_test: Option<(String, VirtualInterfaceState)>,
+    /// Routes the customer side advertises (set through the admin API).
+    pub customer_routes: Vec<String>,
 }
 
 impl Vif {
@@ -181,6 +185,21 @@ pub struct Proposal {
     pub existing_prefixes: Option<Vec<String>>,
 }
 
+/// A BGP failover test (StartBgpFailoverTest).
+#[derive(Debug, Clone)]
+pub struct FailoverTest {
+    pub id: String,
+    pub vif_id: String,
+    pub owner: String,
+    pub region: String,
+    pub peers: Vec<String>,
+    /// `in-progress`, `completed` or `cancelled` ([choice], resources.md §17).
+    pub status: &'static str,
+    pub duration_minutes: i32,
+    pub start: f64,
+    pub end: Option<f64>,
+}
+
 /// Everything Direct Connect holds, with its indexes. Index vectors keep
 /// creation order, which is the order Describe calls answer in.
 #[derive(Default)]
@@ -210,6 +229,10 @@ pub struct State {
     pub proposals: HashMap<String, Proposal>,
     /// Proposals by the account that sees them: proposer and gateway owner.
     pub proposals_by_viewer: HashMap<String, Vec<String>>,
+
+    pub tests: HashMap<String, FailoverTest>,
+    /// Failover tests by owner and region, oldest first.
+    pub tests_by_owner: HashMap<Scope, Vec<String>>,
 }
 
 impl State {
@@ -252,6 +275,13 @@ impl State {
     }
 
     pub fn remove_vif(&mut self, id: &str) {
+        self.remove_vif_keep_attachment(id);
+        self.remove_attachment(id);
+    }
+
+    /// Takes a VIF out of the maps and indexes but leaves its gateway
+    /// attachment, for re-inserting it elsewhere (migration).
+    pub fn remove_vif_keep_attachment(&mut self, id: &str) {
         let Some(v) = self.vifs.remove(id) else {
             return;
         };
@@ -263,7 +293,6 @@ impl State {
         if let Some(list) = self.vifs_by_connection.get_mut(&v.connection_id) {
             list.retain(|x| x != id);
         }
-        self.remove_attachment(id);
     }
 
     pub fn insert_gateway(&mut self, g: DxGateway) {

@@ -4,7 +4,7 @@
 //! and moving the virtual clock moves everything due.
 
 use dxlocal_model::{
-    ConnectionState, DirectConnectGatewayAssociationProposalState,
+    BGPPeerState, ConnectionState, DirectConnectGatewayAssociationProposalState,
     DirectConnectGatewayAssociationState, DirectConnectGatewayState, VirtualInterfaceState,
 };
 use std::collections::BTreeMap;
@@ -46,6 +46,17 @@ pub enum Event {
     },
     PurgeConnection {
         id: String,
+    },
+    /// A BGP peer finishing a change on its own.
+    Peer {
+        vif_id: String,
+        peer_id: String,
+        from: BGPPeerState,
+        to: BGPPeerState,
+    },
+    /// A failover test reaching the end of its duration.
+    FailoverTestEnds {
+        test_id: String,
     },
     PurgeAssociation {
         id: String,

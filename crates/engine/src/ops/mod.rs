@@ -2,6 +2,7 @@
 //! everything first and mutates last, so a failure changes nothing.
 
 pub mod associations;
+pub mod bgp;
 pub mod connections;
 pub mod gateways;
 pub mod locations;

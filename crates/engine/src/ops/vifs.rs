@@ -424,6 +424,8 @@ pub(super) fn draft(
         aws_logical_device_id: conn.aws_logical_device_id.clone(),
         rate_limit: spec.rate_limit,
         deleted_at: None,
+        running_test: None,
+        customer_routes: Vec::new(),
     };
     Ok(Draft { vif })
 }
@@ -722,4 +724,258 @@ pub fn delete_virtual_interface(
         },
     );
     reply(VirtualInterfaceState::Deleting)
+}
+
+pub fn update_virtual_interface_attributes(
+    eng: &mut Engine,
+    cx: &Cx,
+    input: dxlocal_model::UpdateVirtualInterfaceAttributesRequest,
+) -> Result<VirtualInterface, ApiError> {
+    let id = input.virtual_interface_id.as_str();
+    let vif = visible(eng, cx, id).ok_or_else(|| not_found(id))?;
+    if vif.owner != cx.caller.account {
+        return Err(ApiError::client(format!(
+            "Only the owner {} of virtual interface {id} can update its attributes",
+            vif.owner
+        )));
+    }
+    if !matches!(
+        vif.state,
+        VirtualInterfaceState::Available
+            | VirtualInterfaceState::Down
+            | VirtualInterfaceState::Pending
+    ) {
+        return Err(ApiError::client(format!(
+            "Virtual interface {id} cannot be updated in its current state: {}",
+            vif.state
+        )));
+    }
+    if let Some(mtu) = input.mtu {
+        let jumbo = match vif.kind {
+            VifType::Private => 9001,
+            VifType::Transit => 8500,
+            VifType::Public => 1500,
+        };
+        if mtu != 1500 && mtu != jumbo {
+            return Err(ApiError::client(format!(
+                "MTU {mtu} is not valid for a {} virtual interface: use 1500{}",
+                vif.kind.as_str(),
+                if jumbo == 1500 {
+                    String::new()
+                } else {
+                    format!(" or {jumbo}")
+                }
+            )));
+        }
+        if mtu != 1500 && !vif.jumbo_frame_capable {
+            return Err(ApiError::client(format!(
+                "Connection {} is not jumbo frame capable",
+                vif.connection_id
+            )));
+        }
+    }
+    if input.enable_site_link == Some(true) {
+        let ok = vif.kind == VifType::Transit
+            || (vif.kind == VifType::Private && !vif.direct_connect_gateway_id.is_empty());
+        if !ok {
+            return Err(ApiError::client(format!(
+                "SiteLink can only be enabled on transit virtual interfaces and private virtual interfaces attached to a Direct Connect gateway ({id} is not)"
+            )));
+        }
+    }
+    if vif.kind == VifType::Public
+        && (input.prefix_pool_allocated_count_ipv4.is_some()
+            || input.prefix_pool_allocated_count_ipv6.is_some())
+    {
+        return Err(ApiError::client(
+            "Prefix pool allocations do not apply to public virtual interfaces",
+        ));
+    }
+    for count in [
+        input.prefix_pool_allocated_count_ipv4,
+        input.prefix_pool_allocated_count_ipv6,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if count > 100 {
+            return Err(ApiError::client(format!(
+                "Prefix pool allocation {count} exceeds the unallocated pool (100) of {}",
+                vif.connection_id
+            )));
+        }
+    }
+    if let Some(name) = &input.virtual_interface_name {
+        let n = name.chars().count();
+        if n == 0 || n > 100 {
+            return Err(ApiError::client(format!(
+                "Virtual interface name must be 1 to 100 characters (got {n})"
+            )));
+        }
+    }
+    if let Some(r) = &input.rate_limit {
+        let bandwidth = eng
+            .state
+            .connections
+            .get(&vif.connection_id)
+            .map(|c| c.bandwidth.clone())
+            .unwrap_or_default();
+        match (mbps(r), mbps(&bandwidth)) {
+            (Some(l), Some(p)) if l <= p => {}
+            (Some(_), Some(_)) => {
+                return Err(ApiError::client(format!(
+                    "Rate limit {r} exceeds the bandwidth {bandwidth} of {}",
+                    vif.connection_id
+                )))
+            }
+            _ => {
+                return Err(ApiError::client(format!(
+                    "Rate limit {r} is not a valid bandwidth"
+                )))
+            }
+        }
+    }
+    let delay = eng.delay(|d| d.vif_pending_to_available);
+    let vif = eng.state.vifs.get_mut(id).expect("visible");
+    let mut reprovision = false;
+    if let Some(mtu) = input.mtu {
+        // An MTU change is applied by the device: pending until done (user guide).
+        reprovision = mtu != vif.mtu && vif.state != VirtualInterfaceState::Pending;
+        vif.mtu = mtu;
+    }
+    if let Some(s) = input.enable_site_link {
+        vif.site_link_enabled = s;
+    }
+    if let Some(name) = input.virtual_interface_name {
+        vif.name = name;
+    }
+    if input.rate_limit.is_some() {
+        vif.rate_limit = input.rate_limit;
+    }
+    if reprovision {
+        vif.state = VirtualInterfaceState::Pending;
+    }
+    let out = to_api(vif);
+    if reprovision {
+        eng.timers.schedule(
+            cx.now + delay,
+            Event::Vif {
+                id: id.to_string(),
+                from: VirtualInterfaceState::Pending,
+                to: VirtualInterfaceState::Available,
+            },
+        );
+    }
+    Ok(out)
+}
+
+pub fn associate_virtual_interface(
+    eng: &mut Engine,
+    cx: &Cx,
+    input: dxlocal_model::AssociateVirtualInterfaceRequest,
+) -> Result<VirtualInterface, ApiError> {
+    let id = input.virtual_interface_id.as_str();
+    let target_id = input.connection_id.as_str();
+    let vif = visible(eng, cx, id).ok_or_else(|| not_found(id))?.clone();
+    // The caller must own the VIF or its current connection, and the target.
+    let target = connections::owned(eng, cx, target_id)?.clone();
+    if !target.is_live() {
+        return Err(connections::not_found(target_id));
+    }
+    if !matches!(
+        target.state,
+        ConnectionState::Available | ConnectionState::Down
+    ) {
+        return Err(ApiError::client(format!(
+            "Connection {target_id} is not available for virtual interfaces (current state: {})",
+            target.state
+        )));
+    }
+    if !vif.is_live() || vif.state == VirtualInterfaceState::Deleting {
+        return Err(not_found(id));
+    }
+    if vif.connection_id == target_id {
+        return Err(ApiError::client(format!(
+            "Virtual interface {id} is already on {target_id}"
+        )));
+    }
+    if target.region != vif.region {
+        return Err(ApiError::client(format!(
+            "Virtual interface {id} cannot move to {target_id} in another region"
+        )));
+    }
+    if let Some(other) = eng
+        .state
+        .live_vifs_on(target_id)
+        .find(|v| v.vlan == vif.vlan)
+    {
+        return Err(ApiError::client(format!(
+            "VLAN {} is already in use on {target_id} by virtual interface {}",
+            vif.vlan, other.id
+        )));
+    }
+    let in_use = addresses_in_use(eng, target_id);
+    if let Some(p) = vif.peers.iter().find(|p| {
+        p.state != BGPPeerState::Deleted
+            && (in_use.contains(&p.amazon_address) || in_use.contains(&p.customer_address))
+    }) {
+        return Err(ApiError::client(format!(
+            "Virtual interface {id} has a conflicting IP address on {target_id}: {}",
+            p.customer_address
+        )));
+    }
+    let delay = eng.delay(|d| d.vif_pending_to_available);
+    let peer_delay = eng.delay(|d| d.vif_deleting_to_deleted);
+    let mut moved = vif;
+    // Migration replaces the BGP sessions: old peers go, new ones come with
+    // the same addresses and keys (observed).
+    let mut new_peers = Vec::new();
+    let mut old_ids = Vec::new();
+    for p in moved
+        .peers
+        .iter_mut()
+        .filter(|p| p.state != BGPPeerState::Deleted)
+    {
+        if p.state != BGPPeerState::Deleting {
+            let mut fresh = p.clone();
+            fresh.id = eng.ids.dx("dxpeer");
+            fresh.state = BGPPeerState::Pending;
+            fresh.status = BGPStatus::Down;
+            fresh.aws_device_v2 = target.aws_device.clone();
+            fresh.aws_logical_device_id = target.aws_logical_device_id.clone();
+            new_peers.push(fresh);
+        }
+        p.state = BGPPeerState::Deleting;
+        old_ids.push(p.id.clone());
+    }
+    moved.peers.extend(new_peers);
+    moved.connection_id = target.id.clone();
+    moved.connection_owner = target.owner.clone();
+    moved.location = target.location.clone();
+    moved.aws_device_v2 = target.aws_device.clone();
+    moved.aws_logical_device_id = target.aws_logical_device_id.clone();
+    moved.state = VirtualInterfaceState::Pending;
+    let out = to_api(&moved);
+    eng.state.remove_vif_keep_attachment(id);
+    eng.state.insert_vif(moved);
+    for peer_id in old_ids {
+        eng.timers.schedule(
+            cx.now + peer_delay,
+            Event::Peer {
+                vif_id: id.to_string(),
+                peer_id,
+                from: BGPPeerState::Deleting,
+                to: BGPPeerState::Deleted,
+            },
+        );
+    }
+    eng.timers.schedule(
+        cx.now + delay,
+        Event::Vif {
+            id: id.to_string(),
+            from: VirtualInterfaceState::Pending,
+            to: VirtualInterfaceState::Available,
+        },
+    );
+    Ok(out)
 }

@@ -1,7 +1,7 @@
 //! The dxlocal server under test, run as a child process.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
@@ -9,13 +9,14 @@ use std::time::Duration;
 
 const READY_PREFIX: &str = "dxlocal listening on ";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
-const STDERR_TAIL: usize = 20;
+const STDERR_TAIL_LINES: usize = 20;
+const STDERR_TAIL_BYTES: usize = 8 * 1024;
 
 /// Killed on drop, so an early `?` in the bench never leaves a server behind.
 pub struct ServerProcess {
     child: Child,
     pub url: String,
-    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    stderr_tail: Arc<Mutex<VecDeque<u8>>>,
 }
 
 impl ServerProcess {
@@ -44,17 +45,18 @@ impl ServerProcess {
             .map_err(|e| format!("starting {}: {e}", path.display()))?;
 
         // Both pipes are drained for the server's whole life: a full pipe
-        // would block its logging and skew the numbers.
+        // would block it. The server logs a line per request to stderr, so
+        // that is read in large chunks and only a tail is kept.
         let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
-        if let Some(err) = child.stderr.take() {
+        if let Some(mut err) = child.stderr.take() {
             let tail = stderr_tail.clone();
             std::thread::spawn(move || {
-                for line in BufReader::new(err).lines().map_while(Result::ok) {
+                let mut buf = vec![0u8; 64 * 1024];
+                while let Ok(n @ 1..) = err.read(&mut buf) {
                     let mut t = tail.lock().unwrap_or_else(|p| p.into_inner());
-                    if t.len() == STDERR_TAIL {
-                        t.pop_front();
-                    }
-                    t.push_back(line);
+                    t.extend(&buf[..n]);
+                    let excess = t.len().saturating_sub(STDERR_TAIL_BYTES);
+                    t.drain(..excess);
                 }
             });
         }
@@ -110,10 +112,17 @@ impl ServerProcess {
 
     pub fn stderr_text(&self) -> String {
         let t = self.stderr_tail.lock().unwrap_or_else(|p| p.into_inner());
-        if t.is_empty() {
+        let (a, b) = t.as_slices();
+        let text = String::from_utf8_lossy(&[a, b].concat()).into_owned();
+        let mut lines: Vec<&str> = text.lines().collect();
+        if t.len() == STDERR_TAIL_BYTES && !lines.is_empty() {
+            // Most likely cut in the middle by the byte limit.
+            lines.remove(0);
+        }
+        let lines = &lines[lines.len().saturating_sub(STDERR_TAIL_LINES)..];
+        if lines.is_empty() {
             String::new()
         } else {
-            let lines: Vec<&str> = t.iter().map(String::as_str).collect();
             format!("\nserver stderr (last lines):\n  {}", lines.join("\n  "))
         }
     }

@@ -27,7 +27,10 @@ def test_bad_arguments_are_refused(args):
     cmd = [str(dxlocal_bin()), "serve"]
     if "--listen" not in args:
         cmd += ["--listen", "127.0.0.1:0"]
-    proc = subprocess.run(cmd + args, capture_output=True, timeout=20)
+    try:
+        proc = subprocess.run(cmd + args, capture_output=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"dxlocal accepted {args} and kept running")
     assert proc.returncode != 0
     assert proc.stdout == b""
 

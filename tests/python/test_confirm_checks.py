@@ -75,7 +75,7 @@ def test_row01_empty_vif_id(server, hosted, proto):
 @pytest.mark.parametrize("bad_id", ["not-a-vif", "dxcon-fg31dyv6", "DXVIF"])
 def test_row02_invalid_format(hosted, bad_id):
     expect_error(confirm(hosted.customer, virtualInterfaceId=bad_id, virtualGatewayId=UNKNOWN_VGW),
-                 CLIENT_ERR, f"Virtual interface {bad_id} has an invalid format.")
+                 CLIENT_ERR, f"Virtual interface ID {bad_id} has an invalid format.")
     hosted.unchanged()
 
 

@@ -144,13 +144,26 @@ impl Decoder {
         }
     }
 
+    /// An `integer` member. A value beyond 32 bits is a constraint
+    /// violation (a 4-byte ASN sent in `asn` is a client error the caller
+    /// can fix), not an undecodable body.
     pub fn integer(&mut self, v: &Value, path: &Path<'_>) -> Result<i32, DecodeError> {
         let i = self.whole_number(v, path, "an integer")?;
-        i32::try_from(i).map_err(|_| {
-            DecodeError::Serialization(format!(
-                "Value {i} at '{path}' does not fit in a 32-bit integer"
-            ))
-        })
+        match i32::try_from(i) {
+            Ok(x) => Ok(x),
+            Err(_) => {
+                let bound = if i < 0 {
+                    format!(
+                        "Member must have value greater than or equal to {}",
+                        i32::MIN
+                    )
+                } else {
+                    format!("Member must have value less than or equal to {}", i32::MAX)
+                };
+                self.violation(i, path, &bound);
+                Ok(0)
+            }
+        }
     }
 
     pub fn long(&mut self, v: &Value, path: &Path<'_>) -> Result<i64, DecodeError> {

@@ -106,6 +106,63 @@ string_enum! {
 }
 
 string_enum! {
+    /// `TransitGatewayState`.
+    TransitGatewayState {
+        Pending => "pending",
+        Available => "available",
+        Modifying => "modifying",
+        Deleting => "deleting",
+        Deleted => "deleted",
+    }
+}
+
+string_enum! {
+    /// `TransitGatewayAttachmentState`: the states the emulator produces
+    /// (EC2 models more, for VPC and peering attachments).
+    TransitGatewayAttachmentState {
+        Pending => "pending",
+        Available => "available",
+        Deleting => "deleting",
+        Deleted => "deleted",
+    }
+}
+
+string_enum! {
+    /// `TransitGatewayAssociationState`: an attachment's link to a route table.
+    TransitGatewayAssociationState {
+        Associating => "associating",
+        Associated => "associated",
+        Disassociating => "disassociating",
+        Disassociated => "disassociated",
+    }
+}
+
+string_enum! {
+    /// `TransitGatewayAttachmentResourceType`. Only Direct Connect gateway
+    /// attachments are made here, but filters may name any type.
+    TransitGatewayAttachmentResourceType {
+        Vpc => "vpc",
+        Vpn => "vpn",
+        VpnConcentrator => "vpn-concentrator",
+        DirectConnectGateway => "direct-connect-gateway",
+        Connect => "connect",
+        Peering => "peering",
+        TgwPeering => "tgw-peering",
+        NetworkFunction => "network-function",
+        ClientVpn => "client-vpn",
+    }
+}
+
+string_enum! {
+    /// The `enable`/`disable` value of every transit gateway option
+    /// (`AutoAcceptSharedAttachmentsValue`, `DnsSupportValue`, ...).
+    Toggle {
+        Enable => "enable",
+        Disable => "disable",
+    }
+}
+
+string_enum! {
     /// `AttachmentStatus`: the state of a VPC attachment.
     AttachmentState {
         Attaching => "attaching",
@@ -173,6 +230,81 @@ impl VpnGateway {
     }
 }
 
+/// `TransitGatewayRequestOptions` as sent: the enable/disable values stay
+/// raw strings so that the engine can refuse a bad one with EC2's error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TransitGatewayRequestOptions {
+    pub amazon_side_asn: Option<i64>,
+    pub transit_gateway_cidr_blocks: Vec<String>,
+    pub auto_accept_shared_attachments: Option<String>,
+    pub default_route_table_association: Option<String>,
+    pub default_route_table_propagation: Option<String>,
+    pub vpn_ecmp_support: Option<String>,
+    pub dns_support: Option<String>,
+    pub security_group_referencing_support: Option<String>,
+    pub multicast_support: Option<String>,
+}
+
+/// `TransitGatewayOptions`. `encryptionSupport` is modeled by EC2 but left
+/// out: no Direct Connect flow reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitGatewayOptions {
+    pub amazon_side_asn: i64,
+    pub transit_gateway_cidr_blocks: Vec<String>,
+    pub auto_accept_shared_attachments: Toggle,
+    pub default_route_table_association: Toggle,
+    /// The default route table (`tgw-rtb-…`) when association is enabled.
+    pub association_default_route_table_id: Option<String>,
+    pub default_route_table_propagation: Toggle,
+    /// The default route table when propagation is enabled.
+    pub propagation_default_route_table_id: Option<String>,
+    pub vpn_ecmp_support: Toggle,
+    pub dns_support: Toggle,
+    pub security_group_referencing_support: Toggle,
+    pub multicast_support: Toggle,
+}
+
+/// `TransitGateway` (TGW).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitGateway {
+    pub transit_gateway_id: String,
+    /// `arn:aws:ec2:<region>:<owner>:transit-gateway/<id>`.
+    pub transit_gateway_arn: String,
+    pub state: TransitGatewayState,
+    pub owner_id: String,
+    pub description: Option<String>,
+    /// Whole epoch seconds: EC2 reports creation times with `.000` millis.
+    pub creation_time: i64,
+    pub options: TransitGatewayOptions,
+    pub tags: Vec<Tag>,
+}
+
+/// `TransitGatewayAttachmentAssociation`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitGatewayAttachmentAssociation {
+    pub transit_gateway_route_table_id: String,
+    pub state: TransitGatewayAssociationState,
+}
+
+/// `TransitGatewayAttachment`: a resource (here a Direct Connect gateway)
+/// linked to a transit gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitGatewayAttachment {
+    pub transit_gateway_attachment_id: String,
+    pub transit_gateway_id: String,
+    pub transit_gateway_owner_id: String,
+    pub resource_owner_id: String,
+    pub resource_type: TransitGatewayAttachmentResourceType,
+    /// For a Direct Connect gateway, its UUID.
+    pub resource_id: String,
+    pub state: TransitGatewayAttachmentState,
+    /// Absent when the gateway has no default association route table.
+    pub association: Option<TransitGatewayAttachmentAssociation>,
+    /// Whole epoch seconds, as for [`TransitGateway::creation_time`].
+    pub creation_time: i64,
+    pub tags: Vec<Tag>,
+}
+
 /// An EC2 call the emulator implements, decoded from its Query parameters.
 /// `DryRun` never reaches this type: the wire layer answers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +345,26 @@ pub enum Ec2Request {
     DeleteVpnGateway {
         vpn_gateway_id: String,
     },
+    CreateTransitGateway {
+        description: Option<String>,
+        options: TransitGatewayRequestOptions,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DescribeTransitGateways {
+        transit_gateway_ids: Vec<String>,
+        filters: Vec<Filter>,
+        max_results: Option<i64>,
+        next_token: Option<String>,
+    },
+    DeleteTransitGateway {
+        transit_gateway_id: String,
+    },
+    DescribeTransitGatewayAttachments {
+        transit_gateway_attachment_ids: Vec<String>,
+        filters: Vec<Filter>,
+        max_results: Option<i64>,
+        next_token: Option<String>,
+    },
 }
 
 impl Ec2Request {
@@ -227,6 +379,12 @@ impl Ec2Request {
             Ec2Request::AttachVpnGateway { .. } => "AttachVpnGateway",
             Ec2Request::DetachVpnGateway { .. } => "DetachVpnGateway",
             Ec2Request::DeleteVpnGateway { .. } => "DeleteVpnGateway",
+            Ec2Request::CreateTransitGateway { .. } => "CreateTransitGateway",
+            Ec2Request::DescribeTransitGateways { .. } => "DescribeTransitGateways",
+            Ec2Request::DeleteTransitGateway { .. } => "DeleteTransitGateway",
+            Ec2Request::DescribeTransitGatewayAttachments { .. } => {
+                "DescribeTransitGatewayAttachments"
+            }
         }
     }
 
@@ -234,7 +392,10 @@ impl Ec2Request {
     pub fn is_mutation(&self) -> bool {
         !matches!(
             self,
-            Ec2Request::DescribeVpcs { .. } | Ec2Request::DescribeVpnGateways { .. }
+            Ec2Request::DescribeVpcs { .. }
+                | Ec2Request::DescribeVpnGateways { .. }
+                | Ec2Request::DescribeTransitGateways { .. }
+                | Ec2Request::DescribeTransitGatewayAttachments { .. }
         )
     }
 }
@@ -264,6 +425,21 @@ pub enum Ec2Response {
     DetachVpnGateway,
     /// No modeled output; EC2 answers `<return>true</return>`.
     DeleteVpnGateway,
+    CreateTransitGateway {
+        transit_gateway: TransitGateway,
+    },
+    DescribeTransitGateways {
+        transit_gateways: Vec<TransitGateway>,
+        next_token: Option<String>,
+    },
+    /// The gateway as it is now (`deleting`).
+    DeleteTransitGateway {
+        transit_gateway: TransitGateway,
+    },
+    DescribeTransitGatewayAttachments {
+        transit_gateway_attachments: Vec<TransitGatewayAttachment>,
+        next_token: Option<String>,
+    },
 }
 
 impl Ec2Response {
@@ -278,6 +454,12 @@ impl Ec2Response {
             Ec2Response::AttachVpnGateway { .. } => "AttachVpnGateway",
             Ec2Response::DetachVpnGateway => "DetachVpnGateway",
             Ec2Response::DeleteVpnGateway => "DeleteVpnGateway",
+            Ec2Response::CreateTransitGateway { .. } => "CreateTransitGateway",
+            Ec2Response::DescribeTransitGateways { .. } => "DescribeTransitGateways",
+            Ec2Response::DeleteTransitGateway { .. } => "DeleteTransitGateway",
+            Ec2Response::DescribeTransitGatewayAttachments { .. } => {
+                "DescribeTransitGatewayAttachments"
+            }
         }
     }
 }
@@ -453,6 +635,44 @@ impl Ec2Error {
             ),
         )
     }
+
+    /// The message pattern EC2 uses for transit gateway resources.
+    pub fn transit_gateway_not_found(id: &str) -> Self {
+        Self::client(
+            "InvalidTransitGatewayID.NotFound",
+            format!("Transit Gateway {id} was deleted or does not exist."),
+        )
+    }
+
+    pub fn transit_gateway_malformed(id: &str) -> Self {
+        Self::client(
+            "InvalidTransitGatewayID.Malformed",
+            format!("Invalid id: \"{id}\""),
+        )
+    }
+
+    pub fn transit_gateway_attachment_not_found(id: &str) -> Self {
+        Self::client(
+            "InvalidTransitGatewayAttachmentID.NotFound",
+            format!("Transit Gateway Attachment {id} was deleted or does not exist."),
+        )
+    }
+
+    pub fn transit_gateway_attachment_malformed(id: &str) -> Self {
+        Self::client(
+            "InvalidTransitGatewayAttachmentID.Malformed",
+            format!("Invalid id: \"{id}\""),
+        )
+    }
+
+    /// DeleteTransitGateway while Direct Connect gateways are still
+    /// attached (the wording EC2 uses, final period included).
+    pub fn transit_gateway_has_dx_attachments(tgw_id: &str, attachment_ids: &[&str]) -> Self {
+        Self::incorrect_state(format!(
+            "{tgw_id} has non-deleted DirectConnect Gateway Attachments: {}.",
+            attachment_ids.join(", ")
+        ))
+    }
 }
 
 impl fmt::Display for Ec2Error {
@@ -475,6 +695,24 @@ mod tests {
         for s in AttachmentState::ALL {
             assert_eq!(AttachmentState::parse(s.as_str()), Some(*s));
         }
+        for s in TransitGatewayState::ALL {
+            assert_eq!(TransitGatewayState::parse(s.as_str()), Some(*s));
+        }
+        for s in TransitGatewayAttachmentState::ALL {
+            assert_eq!(TransitGatewayAttachmentState::parse(s.as_str()), Some(*s));
+        }
+        for s in TransitGatewayAttachmentResourceType::ALL {
+            assert_eq!(
+                TransitGatewayAttachmentResourceType::parse(s.as_str()),
+                Some(*s)
+            );
+        }
+        assert_eq!(
+            TransitGatewayAttachmentResourceType::DirectConnectGateway.as_str(),
+            "direct-connect-gateway"
+        );
+        assert_eq!(Toggle::parse("enable"), Some(Toggle::Enable));
+        assert_eq!(Toggle::parse("Enable"), None);
         assert_eq!(VpcState::parse("available"), Some(VpcState::Available));
         assert_eq!(VpcState::parse("Available"), None);
     }
@@ -487,5 +725,28 @@ mod tests {
         assert_eq!(two.code, "InvalidVpcID.NotFound");
         assert_eq!(two.message, "The vpc IDs 'vpc-1, vpc-2' do not exist");
         assert_eq!(Ec2Error::dry_run().status, 412);
+    }
+
+    #[test]
+    fn transit_gateway_errors_use_ec2_wording() {
+        let missing = Ec2Error::transit_gateway_not_found("tgw-0262a0e521e123456");
+        assert_eq!(missing.code, "InvalidTransitGatewayID.NotFound");
+        assert_eq!(
+            missing.message,
+            "Transit Gateway tgw-0262a0e521e123456 was deleted or does not exist."
+        );
+        let busy = Ec2Error::transit_gateway_has_dx_attachments(
+            "tgw-0262a0e521e123456",
+            &["tgw-attach-0a09d082b320ed0bc"],
+        );
+        assert_eq!((busy.code.as_str(), busy.status), ("IncorrectState", 400));
+        assert_eq!(
+            busy.message,
+            "tgw-0262a0e521e123456 has non-deleted DirectConnect Gateway Attachments: tgw-attach-0a09d082b320ed0bc."
+        );
+        assert_eq!(
+            Ec2Error::transit_gateway_attachment_malformed("x").code,
+            "InvalidTransitGatewayAttachmentID.Malformed"
+        );
     }
 }

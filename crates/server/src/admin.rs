@@ -11,36 +11,72 @@ use crate::config::lifecycle_name;
 /// delay and keeps virtual time far from where f64 seconds lose precision.
 const MAX_ADVANCE_SECONDS: f64 = 100.0 * 365.0 * 86_400.0;
 
-pub(crate) fn handle(app: &App, method: &str, path: &str, body: &[u8]) -> WireReply {
+/// The reply and, for a failure, its error code (for the request log).
+pub(crate) fn handle(
+    app: &App,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (WireReply, Option<&'static str>) {
+    match endpoint(app, method, path, body) {
+        Ok(reply) => (reply, None),
+        Err(failure) => {
+            let mut reply = error(failure.status, failure.code, &failure.message);
+            if let Some(allow) = failure.allow {
+                reply.headers.push(("allow", allow.to_string()));
+            }
+            (reply, Some(failure.code))
+        }
+    }
+}
+
+struct Failure {
+    status: u16,
+    code: &'static str,
+    message: String,
+    allow: Option<&'static str>,
+}
+
+impl Failure {
+    fn new(status: u16, code: &'static str, message: String) -> Self {
+        Failure {
+            status,
+            code,
+            message,
+            allow: None,
+        }
+    }
+}
+
+fn endpoint(app: &App, method: &str, path: &str, body: &[u8]) -> Result<WireReply, Failure> {
     let endpoint = path.strip_prefix(ADMIN_PATH_PREFIX).unwrap_or("");
     let allowed = match endpoint {
         "health" => "GET",
         "reset" | "clock/advance" => "POST",
         _ => {
-            return error(
-                404,
-                "NotFound",
-                &format!("no admin endpoint at {}", shorten(path)),
-            )
+            let message = format!("no admin endpoint at {}", shorten(path));
+            return Err(Failure::new(404, "NotFound", message));
         }
     };
     if method != allowed && !(allowed == "GET" && method == "HEAD") {
-        let mut reply = error(
-            405,
-            "MethodNotAllowed",
-            &format!(
-                "{} accepts {allowed}, not {}",
-                shorten(path),
-                shorten(method)
-            ),
+        let message = format!(
+            "{} accepts {allowed}, not {}",
+            shorten(path),
+            shorten(method)
         );
-        reply.headers.push(("allow", allowed.to_string()));
-        return reply;
+        return Err(Failure {
+            allow: Some(allowed),
+            ..Failure::new(405, "MethodNotAllowed", message)
+        });
     }
     match endpoint {
         "health" => {
             let now = app.engine.lock().now(wall_now());
-            ok(json!({ "status": "ok", "lifecycle": lifecycle_name(app.lifecycle), "now": now }))
+            Ok(ok(json!({
+                "status": "ok",
+                "lifecycle": lifecycle_name(app.lifecycle),
+                "now": now,
+            })))
         }
         "reset" => {
             let wall = wall_now();
@@ -49,14 +85,14 @@ pub(crate) fn handle(app: &App, method: &str, path: &str, body: &[u8]) -> WireRe
                 engine.reset(wall);
                 engine.now(wall)
             };
-            ok(json!({ "status": "ok", "now": now }))
+            Ok(ok(json!({ "status": "ok", "now": now })))
         }
         _ => match parse_advance(body) {
             Ok(seconds) => {
                 let now = app.engine.lock().advance_clock(seconds, wall_now());
-                ok(json!({ "now": now }))
+                Ok(ok(json!({ "now": now })))
             }
-            Err(message) => error(400, "BadRequest", &message),
+            Err(message) => Err(Failure::new(400, "BadRequest", message)),
         },
     }
 }

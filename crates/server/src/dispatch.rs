@@ -78,13 +78,12 @@ pub(crate) fn handle(
         }
         Route::Query => query_call(app, head, identity, body, request_id),
         Route::Admin => {
-            let reply = admin::handle(app, head.method, head.path, body);
-            let error = (reply.status >= 400).then(|| reply.status.to_string());
+            let (reply, error) = admin::handle(app, head.method, head.path, body);
             Outcome {
                 reply,
                 target: Cow::Owned(head.path.to_string()),
                 protocol: "admin",
-                error,
+                error: error.map(str::to_string),
             }
         }
         Route::NotFound => not_found(head, request_id),

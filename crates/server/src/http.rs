@@ -219,6 +219,12 @@ async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, Rejecti
     };
     if let Some(n) = declared {
         if n > MAX_BODY_BYTES as u64 {
+            // Read and drop a moderately oversized body before answering, so
+            // a client still writing it sees the 413 instead of a broken
+            // pipe. Beyond the drain bound the connection is just closed.
+            if n <= DRAIN_LIMIT_BYTES {
+                let _ = tokio::time::timeout(BODY_READ_TIMEOUT, drain(body)).await;
+            }
             return Err(Rejection::TooLarge {
                 limit: MAX_BODY_BYTES,
                 declared: Some(n),
@@ -234,6 +240,23 @@ async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, Rejecti
             declared: None,
         }),
         Ok(Err(e)) => Err(Rejection::Unreadable(e.to_string())),
+    }
+}
+
+/// How much of an oversized body is read (and discarded) so its 413 reaches
+/// the client; nothing of it is kept.
+const DRAIN_LIMIT_BYTES: u64 = 16 << 20;
+
+async fn drain(mut body: Incoming) {
+    use http_body_util::BodyExt;
+    let mut seen: u64 = 0;
+    while let Some(Ok(frame)) = body.frame().await {
+        if let Some(data) = frame.data_ref() {
+            seen += data.len() as u64;
+            if seen > DRAIN_LIMIT_BYTES {
+                return;
+            }
+        }
     }
 }
 
@@ -277,4 +300,93 @@ fn into_response(
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
     (response, request_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dxlocal_wire::Protocol;
+
+    fn head<'a>(header: &'a (dyn Fn(&str) -> Option<String> + Sync)) -> Head<'a> {
+        Head {
+            method: "POST",
+            path: "/",
+            target: "/",
+            query: None,
+            header,
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_a_500_in_the_request_protocol() {
+        let no_headers = |_: &str| None;
+        let head = head(&no_headers);
+        let identity = Identity::anonymous();
+        let cases = [
+            (
+                Route::DirectConnect(Protocol::AwsJson),
+                "DirectConnectServerException",
+            ),
+            (
+                Route::DirectConnect(Protocol::RpcV2Cbor),
+                "DirectConnectServerException",
+            ),
+            (Route::Query, "InternalFailure"),
+            (Route::Admin, "InternalFailure"),
+        ];
+        for (route, code) in cases {
+            let outcome = run(route, &head, &identity, "rid-1", || panic!("engine bug"));
+            assert_eq!(outcome.reply.status, 500, "{route:?}");
+            assert_eq!(outcome.error.as_deref(), Some(code), "{route:?}");
+            let body = String::from_utf8_lossy(&outcome.reply.body);
+            assert!(body.contains(code), "{route:?}: {body}");
+        }
+    }
+
+    #[test]
+    fn every_response_carries_a_request_id() {
+        let bare = WireReply {
+            status: 404,
+            headers: Vec::new(),
+            body: b"{}".to_vec(),
+        };
+        let (response, id) = into_response(bare, "ours", false);
+        assert_eq!(id, "ours");
+        assert_eq!(response.headers()["x-amzn-requestid"], "ours");
+        assert!(response.headers().get(CONNECTION).is_none());
+
+        let coded = WireReply {
+            status: 400,
+            headers: vec![
+                ("x-amzn-RequestId", "theirs".into()),
+                ("x-amzn-ErrorType", "X".into()),
+            ],
+            body: Vec::new(),
+        };
+        let (response, id) = into_response(coded, "ours", true);
+        assert_eq!(id, "theirs");
+        assert_eq!(
+            response
+                .headers()
+                .get_all("x-amzn-requestid")
+                .iter()
+                .count(),
+            1
+        );
+        assert_eq!(response.headers()["x-amzn-errortype"], "X");
+        assert_eq!(response.headers()[CONNECTION], "close");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn invalid_header_values_are_dropped_not_fatal() {
+        let reply = WireReply {
+            status: 200,
+            headers: vec![("x-bad", "line\nbreak".into()), ("Bad Name", "v".into())],
+            body: Vec::new(),
+        };
+        let (response, _) = into_response(reply, "id", false);
+        assert!(response.headers().get("x-bad").is_none());
+        assert_eq!(response.headers()["x-amzn-requestid"], "id");
+    }
 }

@@ -74,32 +74,57 @@ impl Drop for RunningServer {
 }
 
 /// Binds `listen` (port 0 picks a free port) and serves on a background
-/// thread. The address is bound before this returns, so clients may
-/// connect immediately.
+/// thread. The address is bound and the runtime started before this
+/// returns, so clients may connect immediately.
 pub fn spawn(config: ServerConfig, listen: impl ToSocketAddrs) -> io::Result<RunningServer> {
     let listener = std::net::TcpListener::bind(listen)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("dxlocal-server")
-        .enable_all()
-        .build()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (ready, started) = std::sync::mpsc::channel::<io::Result<()>>();
     let thread = std::thread::Builder::new()
         .name("dxlocal-server".into())
         .spawn(move || {
+            // Built on this thread so it is also dropped here: a runtime
+            // must not be dropped inside the caller's async context.
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("dxlocal-worker")
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    let _ = ready.send(Err(io::Error::new(e.kind(), e.to_string())));
+                    return Err(e);
+                }
+            };
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener)?;
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => listener,
+                    Err(e) => {
+                        let _ = ready.send(Err(io::Error::new(e.kind(), e.to_string())));
+                        return Err(e);
+                    }
+                };
+                let _ = ready.send(Ok(()));
                 serve(config, listener, async {
                     let _ = stopped.await;
                 })
                 .await
             })
         })?;
-    Ok(RunningServer {
+    let mut server = RunningServer {
         addr,
         stop: Some(stop),
         thread: Some(thread),
-    })
+    };
+    match started.recv() {
+        Ok(Ok(())) => Ok(server),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(server
+            .stop_and_join()
+            .err()
+            .unwrap_or_else(|| io::Error::other("server thread ended before it started"))),
+    }
 }

@@ -270,9 +270,7 @@ fn request_log_lines_on_stderr() {
         .find(|l| l.contains(&id))
         .unwrap_or_else(|| panic!("no log line for {id}: {log}"));
     assert!(
-        line.contains(&format!(
-            " /_dxlocal/health account=- region=- protocol=admin status=200 latency_us="
-        )),
+        line.contains(" /_dxlocal/health account=- region=- protocol=admin status=200 latency_us="),
         "{line}"
     );
     assert!(line.ends_with(&format!("request_id={id}")), "{line}");

@@ -101,7 +101,10 @@ pub fn route(method: &str, path: &str, header: &dyn Fn(&str) -> Option<String>) 
     if path.starts_with(ADMIN_PATH_PREFIX) || path == ADMIN_PATH_PREFIX.trim_end_matches('/') {
         return Route::Admin;
     }
-    if header("x-amz-target").is_some() {
+    // A JSON 1.1 body without a target still speaks awsJson1_1: it gets
+    // that protocol's UnknownOperationException, not a 404.
+    let json_body = header("content-type").is_some_and(|ct| media_type_is(&ct, JSON_CONTENT_TYPE));
+    if header("x-amz-target").is_some() || (json_body && path == "/") {
         return Route::DirectConnect(Protocol::AwsJson);
     }
     if cbor_operation(path).is_some() {

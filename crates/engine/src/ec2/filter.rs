@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use dxlocal_model::ec2::{Ec2Error, Filter, Tag, Vpc, VpnGateway};
+use dxlocal_model::ec2::{
+    Ec2Error, Filter, Tag, TransitGateway, TransitGatewayAttachment, Vpc, VpnGateway,
+};
 
 /// EC2 refuses more filter values than this in one call.
 const MAX_FILTER_VALUES: usize = 200;
@@ -249,6 +251,129 @@ impl VgwField {
     }
 }
 
+/// DescribeTransitGateways filter names.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TgwField {
+    TransitGatewayId,
+    State,
+    OwnerId,
+    AmazonSideAsn,
+    AssociationDefaultRouteTableId,
+    PropagationDefaultRouteTableId,
+    AutoAcceptSharedAttachments,
+    DefaultRouteTableAssociation,
+    DefaultRouteTablePropagation,
+    DnsSupport,
+    VpnEcmpSupport,
+    Tag(TagField),
+}
+
+impl Field for TgwField {
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "transit-gateway-id" => TgwField::TransitGatewayId,
+            "state" => TgwField::State,
+            "owner-id" => TgwField::OwnerId,
+            "options.amazon-side-asn" => TgwField::AmazonSideAsn,
+            "options.association-default-route-table-id" => {
+                TgwField::AssociationDefaultRouteTableId
+            }
+            "options.propagation-default-route-table-id" => {
+                TgwField::PropagationDefaultRouteTableId
+            }
+            "options.auto-accept-shared-attachments" => TgwField::AutoAcceptSharedAttachments,
+            "options.default-route-table-association" => TgwField::DefaultRouteTableAssociation,
+            "options.default-route-table-propagation" => TgwField::DefaultRouteTablePropagation,
+            "options.dns-support" => TgwField::DnsSupport,
+            "options.vpn-ecmp-support" => TgwField::VpnEcmpSupport,
+            other => TgwField::Tag(TagField::parse(other)?),
+        })
+    }
+}
+
+impl TgwField {
+    pub(crate) fn values<'a>(&self, t: &'a TransitGateway) -> Vec<Cow<'a, str>> {
+        let one = |s: &'a str| vec![Cow::Borrowed(s)];
+        let o = &t.options;
+        let opt = |s: &'a Option<String>| s.iter().map(|v| Cow::Borrowed(v.as_str())).collect();
+        match self {
+            TgwField::TransitGatewayId => one(&t.transit_gateway_id),
+            TgwField::State => one(t.state.as_str()),
+            TgwField::OwnerId => one(&t.owner_id),
+            TgwField::AmazonSideAsn => vec![Cow::Owned(o.amazon_side_asn.to_string())],
+            TgwField::AssociationDefaultRouteTableId => opt(&o.association_default_route_table_id),
+            TgwField::PropagationDefaultRouteTableId => opt(&o.propagation_default_route_table_id),
+            TgwField::AutoAcceptSharedAttachments => one(o.auto_accept_shared_attachments.as_str()),
+            TgwField::DefaultRouteTableAssociation => {
+                one(o.default_route_table_association.as_str())
+            }
+            TgwField::DefaultRouteTablePropagation => {
+                one(o.default_route_table_propagation.as_str())
+            }
+            TgwField::DnsSupport => one(o.dns_support.as_str()),
+            TgwField::VpnEcmpSupport => one(o.vpn_ecmp_support.as_str()),
+            TgwField::Tag(f) => f.values(&t.tags),
+        }
+    }
+}
+
+/// DescribeTransitGatewayAttachments filter names.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TgwAttachmentField {
+    AttachmentId,
+    TransitGatewayId,
+    TransitGatewayOwnerId,
+    ResourceId,
+    ResourceOwnerId,
+    ResourceType,
+    State,
+    AssociationState,
+    AssociationRouteTableId,
+    Tag(TagField),
+}
+
+impl Field for TgwAttachmentField {
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "transit-gateway-attachment-id" => TgwAttachmentField::AttachmentId,
+            "transit-gateway-id" => TgwAttachmentField::TransitGatewayId,
+            "transit-gateway-owner-id" => TgwAttachmentField::TransitGatewayOwnerId,
+            "resource-id" => TgwAttachmentField::ResourceId,
+            "resource-owner-id" => TgwAttachmentField::ResourceOwnerId,
+            "resource-type" => TgwAttachmentField::ResourceType,
+            "state" => TgwAttachmentField::State,
+            "association.state" => TgwAttachmentField::AssociationState,
+            "association.transit-gateway-route-table-id" => {
+                TgwAttachmentField::AssociationRouteTableId
+            }
+            other => TgwAttachmentField::Tag(TagField::parse(other)?),
+        })
+    }
+}
+
+impl TgwAttachmentField {
+    pub(crate) fn values<'a>(&self, a: &'a TransitGatewayAttachment) -> Vec<Cow<'a, str>> {
+        let one = |s: &'a str| vec![Cow::Borrowed(s)];
+        let assoc = a.association.iter();
+        match self {
+            TgwAttachmentField::AttachmentId => one(&a.transit_gateway_attachment_id),
+            TgwAttachmentField::TransitGatewayId => one(&a.transit_gateway_id),
+            TgwAttachmentField::TransitGatewayOwnerId => one(&a.transit_gateway_owner_id),
+            TgwAttachmentField::ResourceId => one(&a.resource_id),
+            TgwAttachmentField::ResourceOwnerId => one(&a.resource_owner_id),
+            TgwAttachmentField::ResourceType => one(a.resource_type.as_str()),
+            TgwAttachmentField::State => one(a.state.as_str()),
+            TgwAttachmentField::AssociationState => {
+                assoc.map(|x| Cow::Borrowed(x.state.as_str())).collect()
+            }
+            TgwAttachmentField::AssociationRouteTableId => assoc
+                .map(|x| Cow::Borrowed(x.transit_gateway_route_table_id.as_str()))
+                .collect(),
+            TgwAttachmentField::Tag(f) => f.values(&a.tags),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +402,9 @@ mod tests {
         assert_eq!(err.code, "InvalidParameterValue");
         assert_eq!(err.message, "The filter 'colour' is invalid");
         assert!(compile::<VgwField>(&[Filter::new("tag:Name", ["x"])]).is_ok());
+        assert!(compile::<TgwField>(&[Filter::new("options.amazon-side-asn", ["64512"])]).is_ok());
+        assert!(compile::<TgwField>(&[Filter::new("resource-id", ["x"])]).is_err());
+        assert!(compile::<TgwAttachmentField>(&[Filter::new("resource-id", ["x"])]).is_ok());
+        assert!(compile::<TgwAttachmentField>(&[Filter::new("owner-id", ["x"])]).is_err());
     }
 }

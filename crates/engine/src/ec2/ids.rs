@@ -7,6 +7,9 @@ pub(crate) const VPC: &str = "vpc";
 pub(crate) const VPN_GATEWAY: &str = "vgw";
 pub(crate) const VPC_CIDR_ASSOCIATION: &str = "vpc-cidr-assoc";
 pub(crate) const DHCP_OPTIONS: &str = "dopt";
+pub(crate) const TRANSIT_GATEWAY: &str = "tgw";
+pub(crate) const TGW_ATTACHMENT: &str = "tgw-attach";
+pub(crate) const TGW_ROUTE_TABLE: &str = "tgw-rtb";
 
 /// A fresh `<prefix>-xxxxxxxxxxxxxxxxx`.
 pub(crate) fn generate(prefix: &str, rng: &mut impl Rng) -> String {
@@ -56,5 +59,20 @@ mod tests {
         assert!(!well_formed("vpc-123", VPC));
         assert!(!well_formed("vpc", VPC));
         assert!(!well_formed("vpcx-a01106c2", VPC));
+    }
+
+    #[test]
+    fn transit_gateway_prefixes_do_not_overlap() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let tgw = generate(TRANSIT_GATEWAY, &mut rng);
+        let att = generate(TGW_ATTACHMENT, &mut rng);
+        let rtb = generate(TGW_ROUTE_TABLE, &mut rng);
+        assert_eq!((tgw.len(), att.len(), rtb.len()), (21, 28, 25));
+        assert!(well_formed(&tgw, TRANSIT_GATEWAY));
+        assert!(well_formed(&att, TGW_ATTACHMENT));
+        // An attachment or route table ID is not a gateway ID, nor the reverse.
+        assert!(!well_formed(&att, TRANSIT_GATEWAY));
+        assert!(!well_formed(&rtb, TRANSIT_GATEWAY));
+        assert!(!well_formed(&tgw, TGW_ATTACHMENT));
     }
 }

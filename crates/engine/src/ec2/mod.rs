@@ -1,7 +1,8 @@
-//! EC2 as far as Direct Connect flows need it: VPCs and virtual private
-//! gateways (VGWs), per account and region, on the engine's virtual clock.
-//! Transit gateways will live beside them as another table in [`Scope`]
-//! and another [`Target`] of the due-queue.
+//! EC2 as far as Direct Connect flows need it: VPCs, virtual private
+//! gateways (VGWs) and transit gateways (TGWs), per account and region, on
+//! the engine's virtual clock. TGW attachments are per region rather than
+//! per account, because two accounts see one: the TGW owner and the owner
+//! of the attached resource (a Direct Connect gateway).
 //!
 //! Transitions EC2 makes on its own (a VPC becoming `available`, an
 //! attachment becoming `attached`, a gateway becoming `deleted`) are
@@ -12,6 +13,7 @@
 
 mod filter;
 mod ids;
+mod tgw;
 mod validate;
 mod vgw;
 mod vpc;
@@ -23,7 +25,9 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use dxlocal_model::ec2::{
-    AttachmentState, Ec2Error, Ec2Request, Ec2Response, Vpc, VpcState, VpnGateway, VpnState,
+    AttachmentState, Ec2Error, Ec2Request, Ec2Response, TransitGateway,
+    TransitGatewayAssociationState, TransitGatewayAttachment, TransitGatewayAttachmentState,
+    TransitGatewayState, Vpc, VpcState, VpnGateway, VpnState,
 };
 use rand::Rng;
 
@@ -31,6 +35,19 @@ use rand::Rng;
 /// (virtual seconds). Not scaled by the lifecycle: it is a visibility tail,
 /// not a transition anyone waits for.
 pub const DELETED_VGW_RETENTION: f64 = 15.0 * 60.0;
+
+/// How long a `deleted` transit gateway is still listed (virtual seconds).
+pub const DELETED_TGW_RETENTION: f64 = 15.0 * 60.0;
+
+/// How long a `deleted` TGW attachment is still listed. EC2 keeps deleted
+/// attachments visible for a while (so a re-created Direct Connect
+/// association's attachment is listed beside the old one); how long is
+/// not documented, so it matches the other tails.
+pub const DELETED_TGW_ATTACHMENT_RETENTION: f64 = 15.0 * 60.0;
+
+/// `pending` -> `available` of a transit gateway in the realistic timer
+/// table, in virtual seconds.
+pub const TGW_AVAILABLE_DELAY_REALISTIC: f64 = 10.0;
 
 /// Delays of the EC2 transitions, in virtual seconds. The engine zeroes
 /// them in instant mode (`Ec2Delays::REALISTIC.map(|d| clock.delay(d))`).
@@ -71,6 +88,23 @@ impl Ec2Delays {
             vgw_delete: f(self.vgw_delete),
         }
     }
+
+    /// CreateTransitGateway: `pending` -> `available`.
+    ///
+    /// Derived from `vpc_available` so that every existing construction of
+    /// this struct keeps compiling and instant mode (all zero) stays
+    /// instant: [`TGW_AVAILABLE_DELAY_REALISTIC`] when `vpc_available`
+    /// has its realistic value, scaled with it otherwise.
+    pub fn tgw_available(&self) -> f64 {
+        self.vpc_available.max(0.0)
+            * (TGW_AVAILABLE_DELAY_REALISTIC / Self::REALISTIC.vpc_available)
+    }
+
+    /// DeleteTransitGateway: `deleting` -> `deleted`; a gateway deletion
+    /// like DeleteVpnGateway's, so it shares that timer.
+    pub fn tgw_delete(&self) -> f64 {
+        self.vgw_delete
+    }
 }
 
 impl Default for Ec2Delays {
@@ -106,6 +140,30 @@ struct VpcRecord {
     becomes: Option<Transition<VpcState>>,
     /// The gateway with a live (not `detached`) attachment to this VPC.
     vpn_gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct TgwRecord {
+    tgw: TransitGateway,
+    becomes: Option<Transition<TransitGatewayState>>,
+    /// When a `deleted` gateway stops being listed.
+    purge_at: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+struct TgwAttachmentRecord {
+    att: TransitGatewayAttachment,
+    becomes: Option<Transition<TransitGatewayAttachmentState>>,
+    /// When a `deleted` attachment stops being listed.
+    purge_at: Option<f64>,
+}
+
+impl TgwAttachmentRecord {
+    /// Whether `account` may see the attachment: EC2 shows it to the
+    /// gateway owner and to the owner of the attached resource.
+    fn visible_to(&self, account: &str) -> bool {
+        self.att.transit_gateway_owner_id == account || self.att.resource_owner_id == account
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +244,7 @@ struct Scope {
     dhcp_options_id: Option<String>,
     vpcs: Table<VpcRecord>,
     vgws: Table<VgwRecord>,
+    tgws: Table<TgwRecord>,
 }
 
 /// What a queued transition applies to.
@@ -193,6 +252,10 @@ struct Scope {
 enum Target {
     Vpc(String),
     VpnGateway(String),
+    TransitGateway(String),
+    /// Lives in [`Ec2State::tgw_attachments`]; the entry's account is the
+    /// gateway owner's, for the record only.
+    TgwAttachment(String),
 }
 
 /// A queued "something happens at `at`". Entries may be stale (the
@@ -243,6 +306,8 @@ impl Ord for Due {
 pub struct Ec2State {
     /// account -> region -> resources.
     accounts: HashMap<String, HashMap<String, Scope>>,
+    /// region -> TGW attachments of every account there.
+    tgw_attachments: HashMap<String, Table<TgwAttachmentRecord>>,
     due: BinaryHeap<Due>,
     due_seq: u64,
 }
@@ -317,6 +382,45 @@ impl Ec2State {
             Ec2Request::DeleteVpnGateway { vpn_gateway_id } => {
                 self.delete_vpn_gateway(at, &vpn_gateway_id, delays.vgw_delete)
             }
+            Ec2Request::CreateTransitGateway {
+                description,
+                options,
+                tag_specifications,
+            } => self.create_transit_gateway(
+                at,
+                description,
+                &options,
+                &tag_specifications,
+                delays.tgw_available(),
+                rng,
+            ),
+            Ec2Request::DescribeTransitGateways {
+                transit_gateway_ids,
+                filters,
+                max_results,
+                next_token,
+            } => self.describe_transit_gateways(
+                at,
+                &transit_gateway_ids,
+                &filters,
+                max_results,
+                next_token.as_deref(),
+            ),
+            Ec2Request::DeleteTransitGateway { transit_gateway_id } => {
+                self.delete_transit_gateway(at, &transit_gateway_id, delays.tgw_delete())
+            }
+            Ec2Request::DescribeTransitGatewayAttachments {
+                transit_gateway_attachment_ids,
+                filters,
+                max_results,
+                next_token,
+            } => self.describe_transit_gateway_attachments(
+                at,
+                &transit_gateway_attachment_ids,
+                &filters,
+                max_results,
+                next_token.as_deref(),
+            ),
         }
     }
 
@@ -414,10 +518,37 @@ impl Ec2State {
     }
 
     fn apply(&mut self, due: Due, now: f64) {
+        if let Target::TgwAttachment(id) = &due.target {
+            self.apply_tgw_attachment(&due.account, &due.region, id, now);
+            return;
+        }
         let Some(scope) = self.existing_scope_mut(&due.account, &due.region) else {
             return;
         };
         match due.target {
+            // Applied above: attachments are not kept in a scope.
+            Target::TgwAttachment(_) => {}
+            Target::TransitGateway(id) => {
+                let Some(rec) = scope.tgws.get_mut(&id) else {
+                    return;
+                };
+                let mut purge_at = None;
+                if let Some(t) = rec.becomes.and_then(|t| t.due(now)) {
+                    rec.tgw.state = t.to;
+                    rec.becomes = None;
+                    if t.to == TransitGatewayState::Deleted {
+                        rec.purge_at = Some(t.at + DELETED_TGW_RETENTION);
+                        purge_at = rec.purge_at;
+                    }
+                }
+                if rec.purge_at.is_some_and(|p| p <= now) {
+                    scope.tgws.remove(&id);
+                    purge_at = None;
+                }
+                if let Some(at) = purge_at {
+                    self.schedule(at, &due.account, &due.region, Target::TransitGateway(id));
+                }
+            }
             Target::Vpc(id) => {
                 if let Some(rec) = scope.vpcs.get_mut(&id) {
                     if let Some(t) = rec.becomes.and_then(|t| t.due(now)) {
@@ -475,12 +606,75 @@ impl Ec2State {
     }
 }
 
+impl Ec2State {
+    fn apply_tgw_attachment(&mut self, account: &str, region: &str, id: &str, now: f64) {
+        let Some(table) = self.tgw_attachments.get_mut(region) else {
+            return;
+        };
+        let Some(rec) = table.get_mut(id) else {
+            return;
+        };
+        let mut purge_at = None;
+        if let Some(t) = rec.becomes.and_then(|t| t.due(now)) {
+            rec.att.state = t.to;
+            rec.becomes = None;
+            if t.to == TransitGatewayAttachmentState::Deleted {
+                if let Some(a) = rec.att.association.as_mut() {
+                    a.state = TransitGatewayAssociationState::Disassociated;
+                }
+                rec.purge_at = Some(t.at + DELETED_TGW_ATTACHMENT_RETENTION);
+                purge_at = rec.purge_at;
+            }
+        }
+        if rec.purge_at.is_some_and(|p| p <= now) {
+            table.remove(id);
+            purge_at = None;
+        }
+        if let Some(at) = purge_at {
+            self.schedule(at, account, region, Target::TgwAttachment(id.to_owned()));
+        }
+    }
+}
+
 /// The caller's account and region and the call's virtual time.
 #[derive(Debug, Clone, Copy)]
 struct Here<'a> {
     account: &'a str,
     region: &'a str,
     now: f64,
+}
+
+/// The smallest and largest `MaxResults` EC2 accepts.
+const MIN_RESULTS: i64 = 5;
+const MAX_RESULTS: i64 = 1000;
+
+/// The page size `MaxResults` asks for; unbounded when absent.
+fn page_limit(max_results: Option<i64>) -> Result<usize, Ec2Error> {
+    match max_results {
+        None => Ok(usize::MAX),
+        Some(n @ MIN_RESULTS..=MAX_RESULTS) => Ok(n as usize),
+        Some(n) => Err(Ec2Error::invalid_parameter_value(format!(
+            "Value ( {n} ) for parameter maxResults is invalid. Parameter must be between {MIN_RESULTS} and {MAX_RESULTS}."
+        ))),
+    }
+}
+
+/// Up to `limit` rows of `candidates` (creation number, row) that `keep`
+/// accepts, and the token naming the first one left over.
+fn take_page<'r, R: 'r, T>(
+    candidates: impl Iterator<Item = (u64, &'r R)>,
+    limit: usize,
+    keep: impl Fn(&R) -> bool,
+    item: impl Fn(&R) -> T,
+) -> (Vec<T>, Option<String>) {
+    let mut page = Vec::new();
+    for (seq, row) in candidates.filter(|(_, r)| keep(r)) {
+        if page.len() == limit {
+            return (page, Some(page_token(seq)));
+        }
+        page.push(item(row));
+    }
+    (page, None)
 }
 
 /// An opaque pagination token naming the creation number to resume from.

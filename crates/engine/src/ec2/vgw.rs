@@ -16,12 +16,9 @@ use super::{ids, validate, Ec2State, Here, Scope, Target, Transition, VgwRecord}
 /// The only gateway type EC2 offers.
 const GATEWAY_TYPE: &str = "ipsec.1";
 
-/// CreateVpnGateway's default Amazon-side ASN.
+/// The default Amazon-side ASN of CreateVpnGateway and
+/// CreateTransitGateway.
 pub const DEFAULT_AMAZON_SIDE_ASN: i64 = 64512;
-
-/// Private ASN ranges EC2 accepts for a gateway's Amazon side.
-const ASN_16_BIT: std::ops::RangeInclusive<i64> = 64512..=65534;
-const ASN_32_BIT: std::ops::RangeInclusive<i64> = 4_200_000_000..=4_294_967_294;
 
 impl Ec2State {
     pub(super) fn create_vpn_gateway(
@@ -36,16 +33,7 @@ impl Ec2State {
         if gateway_type != GATEWAY_TYPE {
             return Err(Ec2Error::invalid_value_for("type", gateway_type));
         }
-        let asn = amazon_side_asn.unwrap_or(DEFAULT_AMAZON_SIDE_ASN);
-        if !ASN_16_BIT.contains(&asn) && !ASN_32_BIT.contains(&asn) {
-            return Err(Ec2Error::invalid_parameter_value(format!(
-                "The Amazon side ASN {asn} is invalid. A 16-bit ASN must be in the range {}-{} and a 32-bit ASN in the range {}-{}.",
-                ASN_16_BIT.start(),
-                ASN_16_BIT.end(),
-                ASN_32_BIT.start(),
-                ASN_32_BIT.end()
-            )));
-        }
+        let asn = validate::amazon_side_asn(amazon_side_asn.unwrap_or(DEFAULT_AMAZON_SIDE_ASN))?;
         if let Some(az) = availability_zone {
             // A zone is the region name plus a suffix (us-east-1a).
             if az.len() <= at.region.len() || !az.starts_with(at.region) {

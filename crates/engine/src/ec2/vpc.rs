@@ -9,11 +9,9 @@ use rand::Rng;
 
 use super::filter::{self, VpcField};
 use super::{
-    ids, page_token, parse_page_token, validate, Ec2State, Here, Target, Transition, VpcRecord,
+    ids, page_limit, page_token, parse_page_token, validate, Ec2State, Here, Target, Transition,
+    VpcRecord,
 };
-
-const MIN_RESULTS: i64 = 5;
-const MAX_RESULTS: i64 = 1000;
 
 impl Ec2State {
     pub(super) fn create_vpc(
@@ -90,15 +88,7 @@ impl Ec2State {
             return Err(Ec2Error::vpc_malformed(bad));
         }
         let filters = filter::compile::<VpcField>(filters)?;
-        let limit = match max_results {
-            None => usize::MAX,
-            Some(n @ MIN_RESULTS..=MAX_RESULTS) => n as usize,
-            Some(n) => {
-                return Err(Ec2Error::invalid_parameter_value(format!(
-                    "Value ( {n} ) for parameter maxResults is invalid. Parameter must be between {MIN_RESULTS} and {MAX_RESULTS}."
-                )))
-            }
-        };
+        let limit = page_limit(max_results)?;
         let start = next_token.map(parse_page_token).transpose()?.unwrap_or(0);
         let Some(scope) = self.scope(at.account, at.region) else {
             if !vpc_ids.is_empty() {

@@ -7,8 +7,8 @@
 //! root; errors use the `<Response><Errors>` envelope with `<RequestID>`.
 
 use dxlocal_model::ec2::{
-    Ec2Error, Ec2Request, Ec2Response, Filter, Tag, TagSpecification, Vpc, VpcAttachment,
-    VpnGateway,
+    Ec2Error, Ec2Request, Ec2Response, Filter, Tag, TagSpecification, TransitGateway,
+    TransitGatewayAttachment, TransitGatewayRequestOptions, Vpc, VpcAttachment, VpnGateway,
 };
 
 use super::xml::XmlWriter;
@@ -81,6 +81,41 @@ pub fn decode(req: &QueryRequest) -> Result<Ec2Request, Ec2Error> {
         },
         "DeleteVpnGateway" => Ec2Request::DeleteVpnGateway {
             vpn_gateway_id: required(&p, "VpnGatewayId")?,
+        },
+        "CreateTransitGateway" => {
+            let option = |name: &str| p.get(&format!("Options.{name}")).map(str::to_owned);
+            Ec2Request::CreateTransitGateway {
+                description: p.get("Description").map(str::to_owned),
+                options: TransitGatewayRequestOptions {
+                    amazon_side_asn: integer(&p, "Options.AmazonSideAsn")?,
+                    transit_gateway_cidr_blocks: owned(
+                        p.strings("Options.TransitGatewayCidrBlocks"),
+                    ),
+                    auto_accept_shared_attachments: option("AutoAcceptSharedAttachments"),
+                    default_route_table_association: option("DefaultRouteTableAssociation"),
+                    default_route_table_propagation: option("DefaultRouteTablePropagation"),
+                    vpn_ecmp_support: option("VpnEcmpSupport"),
+                    dns_support: option("DnsSupport"),
+                    security_group_referencing_support: option("SecurityGroupReferencingSupport"),
+                    multicast_support: option("MulticastSupport"),
+                },
+                tag_specifications: tag_specifications(&p),
+            }
+        }
+        "DescribeTransitGateways" => Ec2Request::DescribeTransitGateways {
+            transit_gateway_ids: owned(p.strings("TransitGatewayIds")),
+            filters: filters(&p)?,
+            max_results: integer(&p, "MaxResults")?,
+            next_token: p.get("NextToken").map(str::to_owned),
+        },
+        "DeleteTransitGateway" => Ec2Request::DeleteTransitGateway {
+            transit_gateway_id: required(&p, "TransitGatewayId")?,
+        },
+        "DescribeTransitGatewayAttachments" => Ec2Request::DescribeTransitGatewayAttachments {
+            transit_gateway_attachment_ids: owned(p.strings("TransitGatewayAttachmentIds")),
+            filters: filters(&p)?,
+            max_results: integer(&p, "MaxResults")?,
+            next_token: p.get("NextToken").map(str::to_owned),
         },
         other => return Err(Ec2Error::invalid_action(other)),
     };
@@ -192,6 +227,42 @@ pub fn encode_response(resp: &Ec2Response, request_id: &str) -> WireReply {
         Ec2Response::DeleteVpc | Ec2Response::DetachVpnGateway | Ec2Response::DeleteVpnGateway => {
             w.leaf("return", "true");
         }
+        Ec2Response::CreateTransitGateway { transit_gateway } => {
+            w.open("transitGateway");
+            write_transit_gateway(&mut w, transit_gateway, TgwView::Created);
+            w.close("transitGateway");
+        }
+        Ec2Response::DescribeTransitGateways {
+            transit_gateways,
+            next_token,
+        } => {
+            write_set(&mut w, "transitGatewaySet", transit_gateways, |w, t| {
+                write_transit_gateway(w, t, TgwView::Described)
+            });
+            if let Some(token) = next_token {
+                w.leaf("nextToken", token);
+            }
+        }
+        Ec2Response::DeleteTransitGateway { transit_gateway } => {
+            w.open("transitGateway");
+            write_transit_gateway(&mut w, transit_gateway, TgwView::Deleted);
+            w.close("transitGateway");
+        }
+        Ec2Response::DescribeTransitGatewayAttachments {
+            transit_gateway_attachments,
+            next_token,
+        } => {
+            // The one EC2 list here whose name has no `Set` suffix.
+            write_set(
+                &mut w,
+                "transitGatewayAttachments",
+                transit_gateway_attachments,
+                write_tgw_attachment,
+            );
+            if let Some(token) = next_token {
+                w.leaf("nextToken", token);
+            }
+        }
     }
     reply(200, w.finish(&root), request_id)
 }
@@ -233,10 +304,16 @@ fn write_set<T>(
 /// examples then show no `Tags` key at all).
 fn write_tags(w: &mut XmlWriter, tags: &[Tag]) {
     if !tags.is_empty() {
-        write_set(w, "tagSet", tags, |w, t| {
-            w.leaf("key", &t.key).leaf("value", &t.value);
-        });
+        write_tag_set(w, tags);
     }
+}
+
+/// `tagSet` even when empty (`<tagSet/>`, read by SDKs as `Tags: []`), as
+/// the transit gateway describe calls answer.
+fn write_tag_set(w: &mut XmlWriter, tags: &[Tag]) {
+    write_set(w, "tagSet", tags, |w, t| {
+        w.leaf("key", &t.key).leaf("value", &t.value);
+    });
 }
 
 fn write_vpc(w: &mut XmlWriter, vpc: &Vpc, created: bool) {
@@ -280,4 +357,123 @@ fn write_vpn_gateway(w: &mut XmlWriter, g: &VpnGateway) {
     write_set(w, "attachments", &g.attachments, write_attachment);
     w.leaf("amazonSideAsn", &g.amazon_side_asn.to_string());
     write_tags(w, &g.tags);
+}
+
+/// Which call a transit gateway is rendered for: the CLI examples show
+/// `tagSet` only on DescribeTransitGateways when there are no tags, and no
+/// `transitGatewayArn` on DeleteTransitGateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TgwView {
+    Created,
+    Described,
+    Deleted,
+}
+
+fn write_transit_gateway(w: &mut XmlWriter, t: &TransitGateway, view: TgwView) {
+    w.leaf("transitGatewayId", &t.transit_gateway_id);
+    if view != TgwView::Deleted {
+        w.leaf("transitGatewayArn", &t.transit_gateway_arn);
+    }
+    w.leaf("state", t.state.as_str())
+        .leaf("ownerId", &t.owner_id);
+    if let Some(description) = &t.description {
+        w.leaf("description", description);
+    }
+    w.leaf("creationTime", &iso8601(t.creation_time));
+
+    let o = &t.options;
+    w.open("options")
+        .leaf("amazonSideAsn", &o.amazon_side_asn.to_string());
+    // Absent, like in the CLI examples, when the gateway has none.
+    if !o.transit_gateway_cidr_blocks.is_empty() {
+        w.open("transitGatewayCidrBlocks");
+        for cidr in &o.transit_gateway_cidr_blocks {
+            w.leaf("item", cidr);
+        }
+        w.close("transitGatewayCidrBlocks");
+    }
+    w.leaf(
+        "autoAcceptSharedAttachments",
+        o.auto_accept_shared_attachments.as_str(),
+    )
+    .leaf(
+        "defaultRouteTableAssociation",
+        o.default_route_table_association.as_str(),
+    );
+    if let Some(rtb) = &o.association_default_route_table_id {
+        w.leaf("associationDefaultRouteTableId", rtb);
+    }
+    w.leaf(
+        "defaultRouteTablePropagation",
+        o.default_route_table_propagation.as_str(),
+    );
+    if let Some(rtb) = &o.propagation_default_route_table_id {
+        w.leaf("propagationDefaultRouteTableId", rtb);
+    }
+    w.leaf("vpnEcmpSupport", o.vpn_ecmp_support.as_str())
+        .leaf("dnsSupport", o.dns_support.as_str())
+        .leaf(
+            "securityGroupReferencingSupport",
+            o.security_group_referencing_support.as_str(),
+        )
+        .leaf("multicastSupport", o.multicast_support.as_str())
+        .close("options");
+
+    if view == TgwView::Described {
+        write_tag_set(w, &t.tags);
+    } else {
+        write_tags(w, &t.tags);
+    }
+}
+
+fn write_tgw_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
+    w.leaf(
+        "transitGatewayAttachmentId",
+        &a.transit_gateway_attachment_id,
+    )
+    .leaf("transitGatewayId", &a.transit_gateway_id)
+    .leaf("transitGatewayOwnerId", &a.transit_gateway_owner_id)
+    .leaf("resourceOwnerId", &a.resource_owner_id)
+    .leaf("resourceType", a.resource_type.as_str())
+    .leaf("resourceId", &a.resource_id)
+    .leaf("state", a.state.as_str());
+    if let Some(assoc) = &a.association {
+        w.open("association")
+            .leaf(
+                "transitGatewayRouteTableId",
+                &assoc.transit_gateway_route_table_id,
+            )
+            .leaf("state", assoc.state.as_str())
+            .close("association");
+    }
+    w.leaf("creationTime", &iso8601(a.creation_time));
+    write_tag_set(w, &a.tags);
+}
+
+/// Epoch seconds as EC2 writes timestamps: `2019-07-10T14:02:12.000Z`.
+pub(crate) fn iso8601(epoch_seconds: i64) -> String {
+    let days = epoch_seconds.div_euclid(86_400);
+    let secs = epoch_seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day number counted from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }

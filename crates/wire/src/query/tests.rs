@@ -1,6 +1,10 @@
 use dxlocal_model::ec2::{
-    AttachmentState, Ec2Error, Ec2Request, Ec2Response, Filter, Tag, TagSpecification, Vpc,
-    VpcAttachment, VpcCidrBlockAssociation, VpcState, VpnGateway, VpnState,
+    AttachmentState, Ec2Error, Ec2Request, Ec2Response, Filter, Tag, TagSpecification, Toggle,
+    TransitGateway, TransitGatewayAssociationState, TransitGatewayAttachment,
+    TransitGatewayAttachmentAssociation, TransitGatewayAttachmentResourceType,
+    TransitGatewayAttachmentState, TransitGatewayOptions, TransitGatewayRequestOptions,
+    TransitGatewayState, Vpc, VpcAttachment, VpcCidrBlockAssociation, VpcState, VpnGateway,
+    VpnState,
 };
 
 use super::{ec2, parse_form, sts, Params, QueryRequest, MAX_PARAMS};
@@ -444,4 +448,303 @@ fn sts_error_xml() {
     );
     let server = sts::encode_error("InternalFailure", "boom", 500, "r");
     assert!(text(&server).contains("<Type>Receiver</Type>"));
+}
+
+// ----- Transit gateways -----
+
+#[test]
+fn decodes_transit_gateway_calls_as_botocore_sends_them() {
+    let cases: Vec<(&str, Ec2Request)> = vec![
+        (
+            "Action=CreateTransitGateway&Version=2016-11-15&Description=MyTGW\
+             &Options.AmazonSideAsn=64513&Options.TransitGatewayCidrBlocks.1=10.0.0.0%2F24\
+             &Options.TransitGatewayCidrBlocks.2=10.1.0.0%2F24&Options.DnsSupport=enable\
+             &Options.AutoAcceptSharedAttachments=enable&Options.MulticastSupport=disable\
+             &Options.SecurityGroupReferencingSupport=enable&Options.VpnEcmpSupport=disable\
+             &Options.DefaultRouteTableAssociation=enable&Options.DefaultRouteTablePropagation=disable\
+             &TagSpecification.1.ResourceType=transit-gateway&TagSpecification.1.Tag.1.Key=Name\
+             &TagSpecification.1.Tag.1.Value=x",
+            Ec2Request::CreateTransitGateway {
+                description: Some("MyTGW".into()),
+                options: TransitGatewayRequestOptions {
+                    amazon_side_asn: Some(64513),
+                    transit_gateway_cidr_blocks: vec!["10.0.0.0/24".into(), "10.1.0.0/24".into()],
+                    auto_accept_shared_attachments: Some("enable".into()),
+                    default_route_table_association: Some("enable".into()),
+                    default_route_table_propagation: Some("disable".into()),
+                    vpn_ecmp_support: Some("disable".into()),
+                    dns_support: Some("enable".into()),
+                    security_group_referencing_support: Some("enable".into()),
+                    multicast_support: Some("disable".into()),
+                },
+                tag_specifications: vec![TagSpecification {
+                    resource_type: Some("transit-gateway".into()),
+                    tags: vec![Tag::new("Name", "x")],
+                }],
+            },
+        ),
+        (
+            "Action=CreateTransitGateway&Version=2016-11-15",
+            Ec2Request::CreateTransitGateway {
+                description: None,
+                options: TransitGatewayRequestOptions::default(),
+                tag_specifications: vec![],
+            },
+        ),
+        (
+            "Action=DescribeTransitGateways&Version=2016-11-15&TransitGatewayIds.1=tgw-1\
+             &TransitGatewayIds.2=tgw-2&Filter.1.Name=state&Filter.1.Value.1=available\
+             &MaxResults=5&NextToken=t",
+            Ec2Request::DescribeTransitGateways {
+                transit_gateway_ids: vec!["tgw-1".into(), "tgw-2".into()],
+                filters: vec![Filter::new("state", ["available"])],
+                max_results: Some(5),
+                next_token: Some("t".into()),
+            },
+        ),
+        (
+            "Action=DeleteTransitGateway&Version=2016-11-15&TransitGatewayId=tgw-1",
+            Ec2Request::DeleteTransitGateway {
+                transit_gateway_id: "tgw-1".into(),
+            },
+        ),
+        (
+            "Action=DescribeTransitGatewayAttachments&Version=2016-11-15\
+             &TransitGatewayAttachmentIds.1=tgw-attach-1&Filter.1.Name=resource-id\
+             &Filter.1.Value.1=x&MaxResults=5&NextToken=t",
+            Ec2Request::DescribeTransitGatewayAttachments {
+                transit_gateway_attachment_ids: vec!["tgw-attach-1".into()],
+                filters: vec![Filter::new("resource-id", ["x"])],
+                max_results: Some(5),
+                next_token: Some("t".into()),
+            },
+        ),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(ec2::decode(&form(body)).unwrap(), expected, "{body}");
+    }
+    let err = |body: &str| ec2::decode(&form(body)).unwrap_err();
+    assert_eq!(err("Action=DeleteTransitGateway").code, "MissingParameter");
+    assert_eq!(
+        err("Action=CreateTransitGateway&Options.AmazonSideAsn=x").message,
+        "Value (x) for parameter Options.AmazonSideAsn is invalid."
+    );
+    assert_eq!(
+        err("Action=DescribeTransitGatewayAttachments&MaxResults=many").code,
+        "InvalidParameterValue"
+    );
+    assert_eq!(
+        err("Action=DeleteTransitGateway&TransitGatewayId=tgw-1&DryRun=true").status,
+        412
+    );
+}
+
+fn tgw(state: TransitGatewayState, tags: Vec<Tag>) -> TransitGateway {
+    TransitGateway {
+        transit_gateway_id: "tgw-0262a0e521e123456".into(),
+        transit_gateway_arn:
+            "arn:aws:ec2:us-east-2:111122223333:transit-gateway/tgw-0262a0e521e123456".into(),
+        state,
+        owner_id: "111122223333".into(),
+        description: Some("MyTGW".into()),
+        creation_time: 1_562_767_332,
+        options: TransitGatewayOptions {
+            amazon_side_asn: 64516,
+            transit_gateway_cidr_blocks: vec![],
+            auto_accept_shared_attachments: Toggle::Enable,
+            default_route_table_association: Toggle::Enable,
+            association_default_route_table_id: Some("tgw-rtb-018774adf3e123456".into()),
+            default_route_table_propagation: Toggle::Enable,
+            propagation_default_route_table_id: Some("tgw-rtb-018774adf3e123456".into()),
+            vpn_ecmp_support: Toggle::Enable,
+            dns_support: Toggle::Enable,
+            security_group_referencing_support: Toggle::Disable,
+            multicast_support: Toggle::Disable,
+        },
+        tags,
+    }
+}
+
+const TGW_OPTIONS_XML: &str = "<options><amazonSideAsn>64516</amazonSideAsn>\
+    <autoAcceptSharedAttachments>enable</autoAcceptSharedAttachments>\
+    <defaultRouteTableAssociation>enable</defaultRouteTableAssociation>\
+    <associationDefaultRouteTableId>tgw-rtb-018774adf3e123456</associationDefaultRouteTableId>\
+    <defaultRouteTablePropagation>enable</defaultRouteTablePropagation>\
+    <propagationDefaultRouteTableId>tgw-rtb-018774adf3e123456</propagationDefaultRouteTableId>\
+    <vpnEcmpSupport>enable</vpnEcmpSupport><dnsSupport>enable</dnsSupport>\
+    <securityGroupReferencingSupport>disable</securityGroupReferencingSupport>\
+    <multicastSupport>disable</multicastSupport></options>";
+
+const TGW_HEAD_XML: &str = "<transitGatewayId>tgw-0262a0e521e123456</transitGatewayId>\
+    <transitGatewayArn>arn:aws:ec2:us-east-2:111122223333:transit-gateway/tgw-0262a0e521e123456</transitGatewayArn>";
+
+#[test]
+fn create_transit_gateway_xml_matches_the_cli_example_fields() {
+    let reply = ec2::encode_response(
+        &Ec2Response::CreateTransitGateway {
+            transit_gateway: tgw(TransitGatewayState::Pending, vec![]),
+        },
+        "req-1",
+    );
+    assert_eq!(reply.status, 200);
+    let inner = format!(
+        "<transitGateway>{TGW_HEAD_XML}<state>pending</state><ownerId>111122223333</ownerId>\
+         <description>MyTGW</description><creationTime>2019-07-10T14:02:12.000Z</creationTime>\
+         {TGW_OPTIONS_XML}</transitGateway>"
+    );
+    assert_eq!(text(&reply), wrapped("CreateTransitGateway", &inner));
+}
+
+#[test]
+fn describe_transit_gateways_xml_always_has_a_tag_set() {
+    let mut second = tgw(
+        TransitGatewayState::Available,
+        vec![Tag::new("Name", "TGW1")],
+    );
+    second.description = None;
+    second.options.transit_gateway_cidr_blocks = vec!["10.0.0.0/24".into(), "2001:db8::/64".into()];
+    let reply = ec2::encode_response(
+        &Ec2Response::DescribeTransitGateways {
+            transit_gateways: vec![tgw(TransitGatewayState::Available, vec![]), second],
+            next_token: Some("0000000000000002".into()),
+        },
+        "req-1",
+    );
+    let cidr_options = TGW_OPTIONS_XML.replace(
+        "</amazonSideAsn>",
+        "</amazonSideAsn><transitGatewayCidrBlocks><item>10.0.0.0/24</item>\
+         <item>2001:db8::/64</item></transitGatewayCidrBlocks>",
+    );
+    let inner = format!(
+        "<transitGatewaySet><item>{TGW_HEAD_XML}<state>available</state><ownerId>111122223333</ownerId>\
+         <description>MyTGW</description><creationTime>2019-07-10T14:02:12.000Z</creationTime>\
+         {TGW_OPTIONS_XML}<tagSet/></item>\
+         <item>{TGW_HEAD_XML}<state>available</state><ownerId>111122223333</ownerId>\
+         <creationTime>2019-07-10T14:02:12.000Z</creationTime>{cidr_options}\
+         <tagSet><item><key>Name</key><value>TGW1</value></item></tagSet></item></transitGatewaySet>\
+         <nextToken>0000000000000002</nextToken>"
+    );
+    assert_eq!(text(&reply), wrapped("DescribeTransitGateways", &inner));
+    let empty = ec2::encode_response(
+        &Ec2Response::DescribeTransitGateways {
+            transit_gateways: vec![],
+            next_token: None,
+        },
+        "req-1",
+    );
+    assert_eq!(
+        text(&empty),
+        wrapped("DescribeTransitGateways", "<transitGatewaySet/>")
+    );
+}
+
+#[test]
+fn delete_transit_gateway_xml_has_no_arn() {
+    let reply = ec2::encode_response(
+        &Ec2Response::DeleteTransitGateway {
+            transit_gateway: tgw(TransitGatewayState::Deleting, vec![]),
+        },
+        "req-1",
+    );
+    let inner = format!(
+        "<transitGateway><transitGatewayId>tgw-0262a0e521e123456</transitGatewayId>\
+         <state>deleting</state><ownerId>111122223333</ownerId><description>MyTGW</description>\
+         <creationTime>2019-07-10T14:02:12.000Z</creationTime>{TGW_OPTIONS_XML}</transitGateway>"
+    );
+    assert_eq!(text(&reply), wrapped("DeleteTransitGateway", &inner));
+}
+
+fn dx_attachment() -> TransitGatewayAttachment {
+    TransitGatewayAttachment {
+        transit_gateway_attachment_id: "tgw-attach-08e0bc912ce123456".into(),
+        transit_gateway_id: "tgw-02f776b1a7e123456".into(),
+        transit_gateway_owner_id: "123456789012".into(),
+        resource_owner_id: "210987654321".into(),
+        resource_type: TransitGatewayAttachmentResourceType::DirectConnectGateway,
+        resource_id: "11460968-4ac1-4fd3-bdb2-00599e123456".into(),
+        state: TransitGatewayAttachmentState::Available,
+        association: Some(TransitGatewayAttachmentAssociation {
+            transit_gateway_route_table_id: "tgw-rtb-002573ed1ee123456".into(),
+            state: TransitGatewayAssociationState::Associated,
+        }),
+        creation_time: 1_565_814_464,
+        tags: vec![],
+    }
+}
+
+#[test]
+fn describe_transit_gateway_attachments_xml_matches_the_cli_example_fields() {
+    let mut bare = dx_attachment();
+    bare.association = None;
+    bare.state = TransitGatewayAttachmentState::Deleted;
+    let reply = ec2::encode_response(
+        &Ec2Response::DescribeTransitGatewayAttachments {
+            transit_gateway_attachments: vec![dx_attachment(), bare],
+            next_token: None,
+        },
+        "req-1",
+    );
+    let head =
+        "<transitGatewayAttachmentId>tgw-attach-08e0bc912ce123456</transitGatewayAttachmentId>\
+        <transitGatewayId>tgw-02f776b1a7e123456</transitGatewayId>\
+        <transitGatewayOwnerId>123456789012</transitGatewayOwnerId>\
+        <resourceOwnerId>210987654321</resourceOwnerId>\
+        <resourceType>direct-connect-gateway</resourceType>\
+        <resourceId>11460968-4ac1-4fd3-bdb2-00599e123456</resourceId>";
+    let inner = format!(
+        "<transitGatewayAttachments><item>{head}<state>available</state>\
+         <association><transitGatewayRouteTableId>tgw-rtb-002573ed1ee123456</transitGatewayRouteTableId>\
+         <state>associated</state></association>\
+         <creationTime>2019-08-14T20:27:44.000Z</creationTime><tagSet/></item>\
+         <item>{head}<state>deleted</state><creationTime>2019-08-14T20:27:44.000Z</creationTime>\
+         <tagSet/></item></transitGatewayAttachments>"
+    );
+    assert_eq!(
+        text(&reply),
+        wrapped("DescribeTransitGatewayAttachments", &inner)
+    );
+    let empty = ec2::encode_response(
+        &Ec2Response::DescribeTransitGatewayAttachments {
+            transit_gateway_attachments: vec![],
+            next_token: Some("00".into()),
+        },
+        "req-1",
+    );
+    assert_eq!(
+        text(&empty),
+        wrapped(
+            "DescribeTransitGatewayAttachments",
+            "<transitGatewayAttachments/><nextToken>00</nextToken>"
+        )
+    );
+}
+
+#[test]
+fn transit_gateway_error_xml() {
+    let reply = ec2::encode_error(
+        &Ec2Error::transit_gateway_has_dx_attachments(
+            "tgw-0262a0e521e123456",
+            &["tgw-attach-0a09d082b320ed0bc"],
+        ),
+        "req-9",
+    );
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        text(&reply),
+        format!(
+            "{XML_DECL}<Response><Errors><Error><Code>IncorrectState</Code>\
+             <Message>tgw-0262a0e521e123456 has non-deleted DirectConnect Gateway Attachments: \
+             tgw-attach-0a09d082b320ed0bc.</Message></Error></Errors><RequestID>req-9</RequestID></Response>"
+        )
+    );
+}
+
+#[test]
+fn timestamps_are_iso8601_with_milliseconds() {
+    assert_eq!(ec2::iso8601(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(ec2::iso8601(1_562_767_332), "2019-07-10T14:02:12.000Z");
+    assert_eq!(ec2::iso8601(1_566_918_275), "2019-08-27T15:04:35.000Z");
+    assert_eq!(ec2::iso8601(951_782_400), "2000-02-29T00:00:00.000Z");
+    assert_eq!(ec2::iso8601(4_107_542_399), "2100-02-28T23:59:59.000Z");
+    assert_eq!(ec2::iso8601(-1), "1969-12-31T23:59:59.000Z");
 }

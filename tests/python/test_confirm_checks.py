@@ -5,6 +5,7 @@ exactly as it was.
 """
 
 import pytest
+from botocore.exceptions import ClientError
 
 from support import (
     CUSTOMER, PARTNER, THIRD, UNKNOWN_DXGW, UNKNOWN_VGW, UNKNOWN_VIF,
@@ -125,20 +126,17 @@ def test_row04_connection_owner_cannot_confirm(ec2, hosted):
 # -- row 5: not a private VIF -------------------------------------------------------
 
 def test_row05_not_a_private_vif(dx, proto, ec2, hosted):
-    # Needs a hosted transit (or public) VIF; skipped while the server does not
-    # implement the operation that allocates one.
-    err = None
+    # Needs a hosted transit VIF; skipped while the server does not implement
+    # the operation that allocates one.
     try:
         resp = hosted.partner.allocate_transit_virtual_interface(
             connectionId=hosted.conn_id, ownerAccount=CUSTOMER,
             newTransitVirtualInterfaceAllocation={"virtualInterfaceName": "transit", "vlan": 202,
                                                   "asn": 65001})
-    except Exception as exc:  # noqa: BLE001 - inspected below
-        err = exc
-    if err is not None:
-        if hasattr(err, "response") and not_implemented(err):
+    except ClientError as err:
+        if not_implemented(err):
             pytest.skip("AllocateTransitVirtualInterface is not implemented yet")
-        raise err
+        raise
     transit_id = resp["virtualInterface"]["virtualInterfaceId"]
     before = vif_snapshot(describe_vif(hosted.customer, transit_id))
     vgw_id = create_vgw(ec2(CUSTOMER))["VpnGatewayId"]
@@ -288,8 +286,6 @@ def test_row11_dxgw_is_global(dx, proto, hosted):
 def test_row12_dxgw_with_transit_association(dx, proto, ec2, hosted):
     # Needs CreateTransitGateway and CreateDirectConnectGatewayAssociation;
     # skipped while the server does not implement them.
-    from botocore.exceptions import ClientError
-
     dxgw_id = create_dxgw(hosted.customer, asn=64999)["directConnectGatewayId"]
     try:
         tgw = ec2(CUSTOMER).create_transit_gateway(Options={"AmazonSideAsn": 64600})["TransitGateway"]
@@ -299,6 +295,28 @@ def test_row12_dxgw_with_transit_association(dx, proto, ec2, hosted):
     except ClientError as err:
         if not_implemented(err) or err.response["Error"]["Code"] in ("InvalidAction", "UnsupportedOperation"):
             pytest.skip("transit gateway associations are not implemented yet")
+        raise
+    expect_error(confirm(hosted.customer, virtualInterfaceId=hosted.vif_id, directConnectGatewayId=dxgw_id),
+                 CLIENT_ERR,
+                 f"Direct Connect Gateway {dxgw_id} is associated with a transit gateway; "
+                 "private virtual interfaces cannot be attached")
+    hosted.unchanged()
+
+
+def test_row12_dxgw_with_transit_vif(dx, proto, hosted):
+    # Needs a transit VIF confirmed onto the DXGW; skipped while the server
+    # does not implement the transit operations.
+    dxgw_id = create_dxgw(hosted.customer, asn=64998)["directConnectGatewayId"]
+    try:
+        transit = hosted.partner.allocate_transit_virtual_interface(
+            connectionId=hosted.conn_id, ownerAccount=CUSTOMER,
+            newTransitVirtualInterfaceAllocation={"virtualInterfaceName": "transit", "vlan": 203,
+                                                  "asn": 65001})["virtualInterface"]
+        hosted.customer.confirm_transit_virtual_interface(
+            virtualInterfaceId=transit["virtualInterfaceId"], directConnectGatewayId=dxgw_id)
+    except ClientError as err:
+        if not_implemented(err):
+            pytest.skip("transit virtual interfaces are not implemented yet")
         raise
     expect_error(confirm(hosted.customer, virtualInterfaceId=hosted.vif_id, directConnectGatewayId=dxgw_id),
                  CLIENT_ERR,

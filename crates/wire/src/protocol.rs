@@ -568,7 +568,8 @@ mod tests {
                 "POST",
                 "/",
                 vec![("Content-Type", "application/x-amz-json-1.1")],
-                Route::NotFound,
+                // JSON without a target: awsJson1_1's own 400, not a 404.
+                Route::DirectConnect(Protocol::AwsJson),
             ),
             ("GET", "/favicon.ico", vec![], Route::NotFound),
         ];

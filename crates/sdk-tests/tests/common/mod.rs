@@ -203,11 +203,13 @@ impl Server {
     /// EC2 Query `CreateVpnGateway` as `account`, returning the `vgw-` ID.
     /// There is no EC2 SDK dependency here on purpose (aws-sdk-ec2 is huge to
     /// compile); dxlocal takes the account and region from the credential
-    /// scope without verifying the signature, so a fixed one is enough.
+    /// scope without verifying the signature, so a fixed one is enough. It
+    /// must still be well formed (64 hex digits), as every real signer's is.
     pub fn create_vpn_gateway(&self, account: &str) -> String {
         let authorization = format!(
             "AWS4-HMAC-SHA256 Credential={account}/20260101/{REGION}/ec2/aws4_request, \
-             SignedHeaders=host, Signature=00"
+             SignedHeaders=host, Signature={}",
+            "0".repeat(64)
         );
         let response = self.post(
             "/",

@@ -378,3 +378,134 @@ def test_describe_vifs_filters(dx, proto):
     assert vif_ids(partner, virtualInterfaceId=UNKNOWN_VIF) == []
     # VIFs are regional.
     assert vif_ids(dx(PARTNER, proto, "us-west-2")) == []
+
+
+# -- more VIF validation ---------------------------------------------------------------
+
+def test_vif_quota_per_connection(dx, proto):
+    partner = dx(PARTNER, proto)
+    conn_id = available_connection(partner)
+    for i in range(50):
+        allocate(partner, conn_id, vlan=10 + i)
+    expect_error(lambda: allocate(partner, conn_id, vlan=99), CLIENT_ERR, contains=["50", conn_id])
+    assert len(vif_ids(partner, connectionId=conn_id)) == 50
+
+
+def test_vgw_must_be_in_the_calling_region(dx, ec2, proto):
+    client = dx(CUSTOMER, proto)
+    conn_id = available_connection(client)
+    west_vgw = create_vgw(ec2(CUSTOMER, "us-west-2"))["VpnGatewayId"]
+    expect_error(lambda: client.create_private_virtual_interface(
+        connectionId=conn_id,
+        newPrivateVirtualInterface={"virtualInterfaceName": "x", "vlan": 3, "asn": 65000,
+                                    "virtualGatewayId": west_vgw}),
+        CLIENT_ERR, f"The VirtualGateway {west_vgw} does not exist.")
+    assert vif_ids(client) == []
+
+
+def test_ipv6_addresses_are_assigned_not_chosen(dx, proto):
+    client = dx(CUSTOMER, proto)
+    conn_id = available_connection(client)
+    dxgw_id = create_dxgw(client)["directConnectGatewayId"]
+    base = {"virtualInterfaceName": "v6", "vlan": 6, "asn": 65000, "addressFamily": "ipv6",
+            "directConnectGatewayId": dxgw_id}
+    expect_error(lambda: client.create_private_virtual_interface(
+        connectionId=conn_id, newPrivateVirtualInterface={
+            **base, "amazonAddress": "2001:db8::1/125", "customerAddress": "2001:db8::2/125"}), CLIENT_ERR)
+    vif = client.create_private_virtual_interface(connectionId=conn_id, newPrivateVirtualInterface=base)
+    assert vif["addressFamily"] == "ipv6"
+    assert vif["amazonAddress"].endswith("/125") and vif["customerAddress"].endswith("/125")
+    assert vif["amazonAddress"] != vif["customerAddress"]
+
+
+@pytest.mark.parametrize("field,value", [("authKey", "abc"), ("authKey", "k" * 81),
+                                         ("virtualInterfaceName", ""), ("virtualInterfaceName", "n" * 101)])
+def test_vif_field_lengths(dx, proto, field, value):
+    partner = dx(PARTNER, proto)
+    conn_id = available_connection(partner)
+    expect_error(lambda: allocate(partner, conn_id, vlan=9, **{field: value}), CLIENT_ERR)
+    assert vif_ids(partner) == []
+
+
+def test_rejected_vif_disappears_after_tail(server, dx, proto):
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    conn_id = available_connection(partner)
+    vif_id = allocate(partner, conn_id, vlan=10)["virtualInterfaceId"]
+    assert customer.delete_virtual_interface(virtualInterfaceId=vif_id)["virtualInterfaceState"] == "rejected"
+    expect_error(lambda: partner.delete_virtual_interface(virtualInterfaceId=vif_id),
+                 CLIENT_ERR, contains="does not exist")
+    server.advance(16 * 60)
+    assert vif_ids(customer, virtualInterfaceId=vif_id) == []
+    assert vif_ids(partner) == []
+
+
+def test_customer_can_filter_by_the_partners_connection(dx, proto):
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    conn_id = available_connection(partner)
+    vif_id = allocate(partner, conn_id, vlan=10)["virtualInterfaceId"]
+    assert vif_ids(customer, connectionId=conn_id) == [vif_id]
+    assert vif_ids(dx(THIRD, proto), connectionId=conn_id) == []
+
+
+def test_deleted_connection_disappears_after_tail(server, dx, proto):
+    client = dx(PARTNER, proto)
+    conn_id = create_connection(client)["connectionId"]
+    client.delete_connection(connectionId=conn_id)
+    assert describe_connection(client, conn_id)["connectionState"] == "deleted"
+    server.advance(16 * 60)
+    assert connection_ids(client) == []
+    expect_error(lambda: client.describe_connections(connectionId=conn_id), CLIENT_ERR, contains=NOT_FOUND)
+
+
+def test_allocate_on_deleted_connection(dx, proto):
+    partner = dx(PARTNER, proto)
+    conn_id = available_connection(partner)
+    partner.delete_connection(connectionId=conn_id)
+    expect_error(lambda: allocate(partner, conn_id, vlan=10), CLIENT_ERR)
+
+
+# -- paging -----------------------------------------------------------------------------
+
+def test_paging(dx, proto):
+    partner = dx(PARTNER, proto)
+    conn_ids = [create_connection(partner, f"c{i}")["connectionId"] for i in range(5)]
+    seen, token, pages = [], None, 0
+    while True:
+        kw = {"maxResults": 2}
+        if token:
+            kw["nextToken"] = token
+        page = partner.describe_connections(**kw)
+        assert len(page["connections"]) <= 2
+        seen += [c["connectionId"] for c in page["connections"]]
+        pages += 1
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert seen == conn_ids  # creation order, nothing twice
+    assert pages == 3
+    # Without maxResults everything comes back at once.
+    page = partner.describe_connections()
+    assert [c["connectionId"] for c in page["connections"]] == conn_ids
+    assert "nextToken" not in page
+
+
+def test_paging_tokens_are_bound_to_their_query(dx, proto):
+    partner = dx(PARTNER, proto)
+    for i in range(3):
+        create_connection(partner, f"c{i}")
+    token = partner.describe_connections(maxResults=1)["nextToken"]
+    expect_error(lambda: partner.describe_connections(nextToken="garbage"), CLIENT_ERR, contains="nextToken")
+    expect_error(lambda: partner.describe_virtual_interfaces(maxResults=1, nextToken=token), CLIENT_ERR)
+    expect_error(lambda: dx(THIRD, proto).describe_connections(maxResults=1, nextToken=token), CLIENT_ERR)
+    expect_error(lambda: partner.describe_connections(maxResults=0), CLIENT_ERR)
+
+
+def test_vif_paging(dx, proto):
+    partner = dx(PARTNER, proto)
+    conn_id = available_connection(partner)
+    ids = [allocate(partner, conn_id, vlan=10 + i)["virtualInterfaceId"] for i in range(5)]
+    first = partner.describe_virtual_interfaces(maxResults=3)
+    second = partner.describe_virtual_interfaces(maxResults=3, nextToken=first["nextToken"])
+    got = [v["virtualInterfaceId"] for v in first["virtualInterfaces"] + second["virtualInterfaces"]]
+    assert got == ids
+    assert "nextToken" not in second

@@ -156,3 +156,12 @@ def test_describe_virtual_gateways_follows_ec2(dx, ec2, proto):
     # Regional and per account.
     assert dx(CUSTOMER, proto, "us-west-2").describe_virtual_gateways()["virtualGateways"] == []
     assert dx(THIRD, proto).describe_virtual_gateways()["virtualGateways"] == []
+
+
+def test_gateway_quota_per_account(dx, proto):
+    client = dx(CUSTOMER, proto)
+    for i in range(200):
+        create_dxgw(client, f"q{i}")
+    expect_error(lambda: create_dxgw(client, "one-too-many"), CLIENT_ERR, contains="200")
+    # Another account is unaffected.
+    create_dxgw(dx(THIRD, proto), "theirs")

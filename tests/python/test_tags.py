@@ -154,3 +154,37 @@ def test_hosted_vif_tags_belong_to_the_accepter(dx, proto):
     expect_error(lambda: partner.tag_resource(resourceArn=arn, tags=[{"key": "x", "value": "y"}]), CLIENT_ERR)
     expect_error(lambda: partner.untag_resource(resourceArn=arn, tagKeys=["owner"]), CLIENT_ERR)
     assert tags_of(customer, arn) == {"owner": "customer"}
+
+
+@pytest.mark.parametrize("tag", [{"key": "k" * 129, "value": "v"}, {"key": "k", "value": "v" * 257},
+                                 {"key": "a#b", "value": "v"}, {"key": "k", "value": "semi;colon"}])
+def test_tag_constraints(conn, tag):
+    client, arn = conn
+    expect_error(lambda: client.tag_resource(resourceArn=arn, tags=[tag]), CLIENT_ERR)
+    assert tags_of(client, arn) == {}
+
+
+def test_tag_edge_lengths_accepted(conn):
+    client, arn = conn
+    tag = {"key": "k" * 128, "value": "v" * 256}
+    client.tag_resource(resourceArn=arn, tags=[tag, {"key": "Ünïcode 名前 _.:/=+-@", "value": ""}])
+    assert tags_of(client, arn) == {"k" * 128: "v" * 256, "Ünïcode 名前 _.:/=+-@": ""}
+
+
+def test_describe_tags_takes_at_most_twenty(conn):
+    client, arn = conn
+    client.describe_tags(resourceArns=[arn] * 20)
+    expect_error(lambda: client.describe_tags(resourceArns=[arn] * 21), CLIENT_ERR)
+
+
+# Keys are Unicode: a multi-byte character may straddle any byte offset,
+# including the four bytes of the reserved `aws:` prefix.
+@pytest.mark.parametrize("key", ["ab名", "abc名前", "a名", "名前", "Ünïcode 名前", "aws名"])
+def test_unicode_keys(dx, proto, conn, key):
+    client, arn = conn
+    client.tag_resource(resourceArn=arn, tags=[{"key": key, "value": "v"}])
+    assert tags_of(client, arn) == {key: "v"}
+    client.untag_resource(resourceArn=arn, tagKeys=[key])
+    assert tags_of(client, arn) == {}
+    conn_id = create_connection(client, "unicode", tags=[{"key": key, "value": "w"}])["connectionId"]
+    assert tags_of(client, connection_arn(conn_id, PARTNER)) == {key: "w"}

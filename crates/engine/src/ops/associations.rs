@@ -644,7 +644,8 @@ pub fn delete_direct_connect_gateway_association(
     if let Some(att) = a.tgw_attachment_id.clone() {
         let (owner, region) = (a.associated_owner.clone(), a.associated_region.clone());
         // The attachment blocks DeleteTransitGateway until the disassociation ends.
-        eng.ec2.detach_direct_connect_gateway_after(&owner, &region, &att, cx.now, delay);
+        eng.ec2
+            .detach_direct_connect_gateway_after(&owner, &region, &att, cx.now, delay);
     }
     eng.timers.schedule(
         cx.now + delay,

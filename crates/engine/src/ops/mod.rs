@@ -8,7 +8,6 @@ pub mod gateways;
 pub mod locations;
 pub mod public;
 pub mod tags;
-mod tgw_bridge;
 pub mod transit;
 pub mod vifs;
 

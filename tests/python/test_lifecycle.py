@@ -151,3 +151,54 @@ def test_reset_clears_pending_work(server, dx, proto):
     client.create_connection(location=location, bandwidth=bandwidth, connectionName="x")
     server.reset()
     assert client.describe_connections()["connections"] == []
+
+
+def test_second_confirm_while_pending(server, dx, ec2, proto):
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    conn_id = provisioned_connection(server, partner)
+    vif_id = allocate(partner, conn_id, vlan=10)["virtualInterfaceId"]
+    vgw_id = create_vgw(ec2(CUSTOMER))["VpnGatewayId"]
+    customer.confirm_private_virtual_interface(virtualInterfaceId=vif_id, virtualGatewayId=vgw_id)
+    expect_error(lambda: customer.confirm_private_virtual_interface(virtualInterfaceId=vif_id, virtualGatewayId=vgw_id),
+                 "DirectConnectClientException",
+                 f"Virtual interface {vif_id} is not in the confirming state (current state: pending)")
+    assert describe_vif(customer, vif_id)["virtualInterfaceState"] == "pending"
+
+
+def test_delete_while_pending(server, dx, ec2, proto):
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    conn_id = provisioned_connection(server, partner)
+    vif_id = allocate(partner, conn_id, vlan=10)["virtualInterfaceId"]
+    vgw_id = create_vgw(ec2(CUSTOMER))["VpnGatewayId"]
+    customer.confirm_private_virtual_interface(virtualInterfaceId=vif_id, virtualGatewayId=vgw_id)
+    assert customer.delete_virtual_interface(virtualInterfaceId=vif_id)["virtualInterfaceState"] == "deleting"
+    # The pending -> available timer must not resurrect a deleting VIF.
+    server.advance(10)
+    assert describe_vif(customer, vif_id)["virtualInterfaceState"] == "deleted"
+    server.advance(60)
+    assert describe_vif(customer, vif_id)["virtualInterfaceState"] == "deleted"
+
+
+def test_connection_deleted_while_provisioning(server, dx, proto):
+    client = dx(PARTNER, proto)
+    conn_id = create_connection(client)["connectionId"]
+    assert client.delete_connection(connectionId=conn_id)["connectionState"] == "deleted"
+    # The provisioning timers must not bring it back.
+    server.advance(120)
+    assert describe_connection(client, conn_id)["connectionState"] == "deleted"
+
+
+def test_clock_advance_in_one_big_step(server, dx, ec2, proto):
+    # Several due transitions in one jump apply in order.
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    conn_id = create_connection(partner)["connectionId"]
+    server.advance(3600)
+    assert describe_connection(partner, conn_id)["connectionState"] == "available"
+    vif_id = allocate(partner, conn_id, vlan=10)["virtualInterfaceId"]
+    vgw_id = create_vgw(ec2(CUSTOMER))["VpnGatewayId"]
+    customer.confirm_private_virtual_interface(virtualInterfaceId=vif_id, virtualGatewayId=vgw_id)
+    customer.delete_virtual_interface(virtualInterfaceId=vif_id)
+    server.advance(5)
+    assert describe_vif(customer, vif_id)["virtualInterfaceState"] == "deleting"
+    server.advance(3600)
+    assert customer.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"] == []

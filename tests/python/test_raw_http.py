@@ -45,6 +45,14 @@ def check_envelope(resp: RawResponse):
     return resp
 
 
+@pytest.fixture(autouse=True)
+def _server_survives(server):
+    yield
+    # Whatever a test sent, the process must still be up and answering.
+    assert server.proc.poll() is None, server.stderr_tail()
+    assert http("GET", server.url + "/_dxlocal/health").status == 200
+
+
 @pytest.fixture
 def baseline(dx):
     """One existing connection; `unchanged()` proves a request altered nothing."""
@@ -125,6 +133,54 @@ def test_oversized_body(server, baseline, protocol):
     body = dict(baseline.valid_create, connectionName="x" * (ONE_MIB + 1024))
     resp = check_envelope(raw(protocol, server.url, "CreateConnection", body, account=PARTNER))
     assert resp.status == 413
+    assert baseline.unchanged()
+
+
+ALLOC = {"connectionId": "dxcon-fzzzzzzz", "ownerAccount": CUSTOMER,
+         "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "x", "vlan": 1, "asn": 1}}
+
+
+def _alloc_with_vlan(vlan):
+    body = json.loads(json.dumps(ALLOC))
+    body["newPrivateVirtualInterfaceAllocation"]["vlan"] = vlan
+    return body
+
+
+@pytest.mark.parametrize("name,body", [
+    ("deep arrays", b"\xa1\x64tags" + b"\x81" * 200000 + b"\x00"),
+    ("deep maps", b"\xa1\x64tags" + b"\xa1\x61a" * 100000 + b"\x00"),
+    ("map claiming 2^64 entries", b"\xbb" + b"\xff" * 8),
+    ("text claiming 4 GiB", b"\xa1\x7b\x00\x00\x00\x01\x00\x00\x00\x00abc"),
+    ("array claiming 2^36 items", b"\xa1\x64tags\x9b\x00\x00\x00\x10\x00\x00\x00\x00"),
+    ("invalid UTF-8 text", b"\xa1\x6cconnectionId\x62\xff\xfe"),
+    ("integer key", b"\xa1\x01\x02"),
+    ("byte-string key", b"\xa1\x42ab\x01"),
+    ("two top-level items", b"\xa0\xa0"),
+    ("tagged string member", b"\xa1\x6cconnectionId\xc1\x65dxcon"),
+    ("bignum vlan", cbor2.dumps(_alloc_with_vlan(2 ** 70))),
+    ("huge negative vlan", cbor2.dumps(_alloc_with_vlan(-2 ** 63 - 5))),
+    ("float vlan", cbor2.dumps(_alloc_with_vlan(1.5))),
+])
+def test_hostile_cbor(server, baseline, name, body):
+    op = "AllocatePrivateVirtualInterface" if "vlan" in name else "DescribeConnections"
+    resp = check_envelope(raw_cbor(server.url, op, body, account=PARTNER))
+    assert resp.status == 400, name
+    assert baseline.unchanged()
+
+
+@pytest.mark.parametrize("name,body", [
+    ("deep arrays", b'{"tags":' + b"[" * 200000 + b"]" * 200000 + b"}"),
+    ("number out of range", json.dumps(ALLOC).replace('"vlan": 1', '"vlan": 1e400').encode()),
+    ("huge integer", json.dumps(ALLOC).replace('"vlan": 1', '"vlan": 123456789012345678901234567890').encode()),
+    ("fractional vlan", json.dumps(ALLOC).replace('"vlan": 1', '"vlan": 10.5').encode()),
+    ("string vlan", json.dumps(ALLOC).replace('"vlan": 1', '"vlan": "10"').encode()),
+    ("lone surrogate", b'{"connectionId":"\\ud800"}'),
+    ("two top-level objects", b"{} {}"),
+])
+def test_hostile_json(server, baseline, name, body):
+    resp = check_envelope(raw_json(server.url, "AllocatePrivateVirtualInterface", body, account=PARTNER))
+    assert resp.status == 400, name
+    assert resp.error_code() == "SerializationException"
     assert baseline.unchanged()
 
 
@@ -261,6 +317,19 @@ def test_unknown_members_are_ignored(server, baseline):
     resp = check_envelope(raw_json(server.url, "CreateConnection", body, account=PARTNER))
     assert resp.status == 200, resp.data()
     assert resp.data()["connectionName"] == "extra"
+
+
+@pytest.mark.parametrize("protocol", ["json", "cbor"])
+def test_endpoint_with_path_prefix(server, cbor_session, protocol):
+    # Clients prepend the path of a custom endpoint URL to every request.
+    import boto3
+    from botocore.config import Config
+
+    session = cbor_session if protocol == "cbor" else boto3.Session()
+    client = session.client("directconnect", region_name="us-east-1", endpoint_url=server.url + "/prefix",
+                            aws_access_key_id=CUSTOMER, aws_secret_access_key="x",
+                            config=Config(retries={"max_attempts": 1}))
+    assert client.describe_locations()["locations"]
 
 
 # -- envelopes ----------------------------------------------------------------------

@@ -69,9 +69,36 @@ pub(crate) fn handle(
     route: Route,
     head: &Head<'_>,
     identity: &Identity,
+    auth_error: Option<&str>,
     body: &[u8],
     request_id: &str,
 ) -> Outcome {
+    // A signature that is present but unparseable is refused rather than
+    // treated as unsigned: running it as the default account would put the
+    // caller's resources in someone else's account without a word.
+    if let Some(why) = auth_error {
+        match route {
+            Route::DirectConnect(protocol) => {
+                let e = ApiError::new("IncompleteSignatureException", 400, why.to_string());
+                return Outcome {
+                    reply: dxlocal_wire::encode_error(protocol, &e, request_id),
+                    target: Cow::Owned(claimed_operation(protocol, head)),
+                    protocol: protocol_label(protocol),
+                    error: Some(e.code.to_string()),
+                };
+            }
+            Route::Query => {
+                let e = Ec2Error::new("IncompleteSignature", 400, why.to_string());
+                return query_error(
+                    QueryService::from_scope(identity),
+                    Cow::Borrowed("-"),
+                    &e,
+                    request_id,
+                );
+            }
+            Route::Admin | Route::NotFound => {}
+        }
+    }
     match route {
         Route::DirectConnect(protocol) => {
             direct_connect(app, protocol, head, identity, body, request_id)

@@ -134,14 +134,22 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let (outcome, close) = if route == Route::NotFound {
         // Nothing can use the body; hyper discards it.
         let outcome = run(route, &head, &identity, &request_id, || {
-            dispatch::handle(app, route, &head, &identity, &[], &request_id)
+            dispatch::handle(app, route, &head, &identity, None, &[], &request_id)
         });
         (outcome, false)
     } else {
         match read_body(body, headers).await {
             Ok(bytes) => {
                 let outcome = run(route, &head, &identity, &request_id, || {
-                    dispatch::handle(app, route, &head, &identity, &bytes, &request_id)
+                    dispatch::handle(
+                        app,
+                        route,
+                        &head,
+                        &identity,
+                        auth_error.as_deref(),
+                        &bytes,
+                        &request_id,
+                    )
                 });
                 (outcome, false)
             }
@@ -186,8 +194,8 @@ fn run(
         .unwrap_or_else(|_| dispatch::internal_error(route, head, identity, request_id))
 }
 
-/// The caller, leniently: while signatures are not verified, a malformed
-/// one is logged and the request proceeds as unsigned.
+/// The caller. Signatures are not verified yet; one that does not even
+/// parse comes back as the error the dispatcher answers with.
 fn identify(app: &App, headers: &HeaderMap, query: Option<&str>) -> (Identity, Option<String>) {
     // Non-UTF-8 bytes are kept (lossily) so the parser reports them rather
     // than the request silently counting as unsigned.
@@ -247,10 +255,14 @@ async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, Rejecti
 /// the client; nothing of it is kept.
 const DRAIN_LIMIT_BYTES: u64 = 16 << 20;
 
+/// Reads and drops `body` until it ends, passes [`DRAIN_LIMIT_BYTES`], or
+/// the client pauses for a second (one that waits for an answer before
+/// sending, like `Expect: 100-continue`, gets it promptly).
 async fn drain(mut body: Incoming) {
     use http_body_util::BodyExt;
     let mut seen: u64 = 0;
-    while let Some(Ok(frame)) = body.frame().await {
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::from_secs(1), body.frame()).await
+    {
         if let Some(data) = frame.data_ref() {
             seen += data.len() as u64;
             if seen > DRAIN_LIMIT_BYTES {

@@ -236,6 +236,8 @@ impl Engine {
                             p.status = BGPStatus::Down;
                         }
                         v.deleted_at = Some(at);
+                        let conn = v.connection_id.clone();
+                        self.state.retire_vif(&conn, &id);
                         if let Some(a) = self.state.attachments.get_mut(&id) {
                             a.state = A::Detached;
                         }

@@ -213,6 +213,9 @@ pub struct State {
     /// on connections it owns.
     pub vifs_by_viewer: HashMap<Scope, Vec<String>>,
     pub vifs_by_connection: HashMap<String, Vec<String>>,
+    /// Only the live ones (not `deleted`/`rejected`): the VLAN, quota and
+    /// address checks of every create must not walk the deleted tail.
+    pub live_vifs_by_connection: HashMap<String, Vec<String>>,
 
     pub gateways: HashMap<String, DxGateway>,
     pub gateways_by_owner: HashMap<String, Vec<String>>,
@@ -253,6 +256,7 @@ impl State {
                 list.retain(|x| x != id);
             }
             self.vifs_by_connection.remove(id);
+            self.live_vifs_by_connection.remove(id);
         }
     }
 
@@ -271,6 +275,12 @@ impl State {
             .entry(v.connection_id.clone())
             .or_default()
             .push(v.id.clone());
+        if v.is_live() {
+            self.live_vifs_by_connection
+                .entry(v.connection_id.clone())
+                .or_default()
+                .push(v.id.clone());
+        }
         self.vifs.insert(v.id.clone(), v);
     }
 
@@ -291,6 +301,15 @@ impl State {
             }
         }
         if let Some(list) = self.vifs_by_connection.get_mut(&v.connection_id) {
+            list.retain(|x| x != id);
+        }
+        self.retire_vif(&v.connection_id, id);
+    }
+
+    /// A VIF stopped counting on its connection (it became `deleted` or
+    /// `rejected`); it stays listed until purged.
+    pub fn retire_vif(&mut self, connection_id: &str, id: &str) {
+        if let Some(list) = self.live_vifs_by_connection.get_mut(connection_id) {
             list.retain(|x| x != id);
         }
     }
@@ -409,12 +428,11 @@ impl State {
 
     /// Live VIFs on a connection or LAG.
     pub fn live_vifs_on<'a>(&'a self, connection_id: &str) -> impl Iterator<Item = &'a Vif> + 'a {
-        self.vifs_by_connection
+        self.live_vifs_by_connection
             .get(connection_id)
             .into_iter()
             .flatten()
             .filter_map(|id| self.vifs.get(id))
-            .filter(|v| v.is_live())
     }
 
     /// Attachments to a gateway that still hold a slot (not `detached`).

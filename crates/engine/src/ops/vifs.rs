@@ -701,9 +701,11 @@ pub fn delete_virtual_interface(
         // The accepter declines the hosted VIF.
         vif.state = VirtualInterfaceState::Rejected;
         vif.deleted_at = Some(cx.now);
+        let conn = vif.connection_id.clone();
         for p in &mut vif.peers {
             p.state = BGPPeerState::Deleted;
         }
+        eng.state.retire_vif(&conn, id);
         eng.timers
             .schedule(cx.now + retention, Event::PurgeVif { id: id.to_string() });
         return reply(VirtualInterfaceState::Rejected);

@@ -179,7 +179,9 @@ def test_describe_tags_takes_at_most_twenty(conn):
 
 # Keys are Unicode: a multi-byte character may straddle any byte offset,
 # including the four bytes of the reserved `aws:` prefix.
-@pytest.mark.parametrize("key", ["ab名", "abc名前", "a名", "名前", "Ünïcode 名前", "aws名"])
+@pytest.mark.parametrize("key", ["ab名", "abc名前", "a名", "名前", "Ünïcode 名前", "aws名"],
+                         ids=["cjk-at-byte-2", "cjk-at-byte-3", "cjk-at-byte-1", "cjk-only", "latin1-and-cjk",
+                              "aws-then-cjk"])
 def test_unicode_keys(dx, proto, conn, key):
     client, arn = conn
     client.tag_resource(resourceArn=arn, tags=[{"key": key, "value": "v"}])

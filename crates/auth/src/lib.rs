@@ -2,19 +2,24 @@
 //!
 //! Architecture invariant: no business rules and no HTTP types. The server
 //! hands over header values and the query string as text and gets back an
-//! [`Identity`]. Signatures are parsed here but not yet verified; the parsed
-//! [`SigV4`] keeps every part a verifier needs (scope, signed header list,
-//! signature, `X-Amz-Date`, security token, presign expiry).
+//! [`Identity`]. With `--auth off` signatures are only parsed ([`identify`],
+//! [`identify_lenient`]); with `--auth strict` [`verify_request`] also
+//! checks them against the configured secrets, over the bytes received.
 
 mod credentials;
 mod error;
 mod sigv4;
+mod verify;
 
 pub use credentials::{
     is_account_id, Credentials, CredentialsError, Identity, DEFAULT_ACCOUNT, DEFAULT_REGION,
 };
 pub use error::{AuthError, Location};
 pub use sigv4::{AuthParts, Credential, SigV4, ALGORITHM, MAX_PRESIGN_EXPIRES};
+pub use verify::{
+    verify, verify_request, Dialect, FailureKind, ReceivedRequest, VerifyError, WireFailure,
+    MAX_CLOCK_SKEW, MAX_SIGNED_HEADERS,
+};
 
 /// Resolves the caller from the `Authorization` header and/or the query
 /// string. An unsigned request is the default account in `us-east-1`; a

@@ -13,6 +13,13 @@ pub struct EngineConfig {
     /// Public ASNs this emulator treats as verified for public VIFs; any
     /// other public ASN keeps a public VIF in `verifying`, as AWS holds it.
     pub public_asn_allowlist: Vec<i64>,
+    /// Accounts that are Direct Connect partners, with their NNI partner
+    /// type (`v1` or `v2`); every other account is `nonPartner`.
+    pub partners: Vec<(String, dxlocal_model::NniPartnerType)>,
+    /// Refuse partner operations (interconnects, hosted connections) from
+    /// accounts not listed in `partners`. Off by default: any account may
+    /// act as a partner.
+    pub restrict_partner_operations: bool,
 }
 
 /// Service quotas (resources.md §21), all configurable.
@@ -30,6 +37,9 @@ pub struct Quotas {
     pub gateways_per_account: usize,
     pub tags_per_resource: usize,
     pub arns_per_describe_tags: usize,
+    pub lags_per_region: usize,
+    pub resiliency_groups_per_region: usize,
+    pub connections_per_resiliency_group: usize,
 }
 
 impl Default for Quotas {
@@ -48,6 +58,10 @@ impl Default for Quotas {
             gateways_per_account: 200,
             tags_per_resource: 50,
             arns_per_describe_tags: 20,
+            lags_per_region: 10,
+            // [choice] limits are not public (resources.md §19).
+            resiliency_groups_per_region: 10,
+            connections_per_resiliency_group: 50,
         }
     }
 }
@@ -58,6 +72,8 @@ impl Default for Quotas {
 pub struct Delays {
     pub connection_requested_to_pending: f64,
     pub connection_pending_to_available: f64,
+    pub hosted_connection_pending_to_available: f64,
+    pub resiliency_group_change: f64,
     pub vif_verifying_to_pending: f64,
     pub vif_pending_to_available: f64,
     pub vif_deleting_to_deleted: f64,
@@ -80,6 +96,8 @@ impl Default for Delays {
         Delays {
             connection_requested_to_pending: 30.0,
             connection_pending_to_available: 30.0,
+            hosted_connection_pending_to_available: 10.0,
+            resiliency_group_change: 10.0,
             vif_verifying_to_pending: 10.0,
             vif_pending_to_available: 10.0,
             vif_deleting_to_deleted: 10.0,

@@ -83,6 +83,24 @@ impl IdGen {
         s
     }
 
+    /// `n` random base-36 characters (secret suffixes).
+    pub fn base36(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| BASE36[self.rng.gen_range(0..36)] as char)
+            .collect()
+    }
+
+    /// A resiliency group ID: `dxrg-` and 17 base-36 characters.
+    pub fn resiliency_group(&mut self) -> String {
+        self.unique(|rng| {
+            let mut s = String::from("dxrg-");
+            for _ in 0..17 {
+                s.push(BASE36[rng.gen_range(0..36)] as char);
+            }
+            s
+        })
+    }
+
     /// A BGP MD5 key as AWS generates it: `0x` and 22 characters.
     pub fn auth_key(&mut self) -> String {
         let mut s = String::from("0x");

@@ -321,6 +321,32 @@ impl Engine {
             Event::FailoverTestEnds { test_id } => {
                 ops::bgp::finish_test(self, &test_id, at, "completed")
             }
+            Event::ResiliencyGroup { id, from, to } => {
+                if let Some(g) = self.state.groups.get_mut(&id) {
+                    if g.state == from {
+                        g.state = to;
+                    }
+                }
+            }
+            Event::GroupMember {
+                group,
+                connection,
+                from,
+                to,
+            } => {
+                use dxlocal_model::ResiliencyGroupAssociationState as RA;
+                if let Some(g) = self.state.groups.get_mut(&group) {
+                    if let Some(m) = g
+                        .members
+                        .iter_mut()
+                        .find(|m| m.1 == connection && m.2 == from)
+                    {
+                        m.2 = to;
+                    }
+                    // A finished disassociation leaves the group.
+                    g.members.retain(|m| m.2 != RA::Disassociated);
+                }
+            }
             Event::PurgeVif { id } => {
                 if self.state.vifs.get(&id).is_some_and(|v| !v.is_live()) {
                     self.state.remove_vif(&id);

@@ -3,7 +3,8 @@
 //! `NotImplemented` (HTTP 501) naming themselves.
 
 use crate::ops::{
-    associations, bgp, connections, gateways, locations, public, tags, transit, vifs,
+    account, associations, bgp, connections, gateways, interconnects, lags, loa, locations, macsec,
+    public, resiliency, tags, transit, vifs,
 };
 use crate::{Cx, Engine};
 use dxlocal_model::*;
@@ -21,20 +22,18 @@ impl DirectConnect for Engine {
 
     fn allocate_connection_on_interconnect(
         &mut self,
-        _cx: &Cx,
-        _input: AllocateConnectionOnInterconnectRequest,
+        cx: &Cx,
+        input: AllocateConnectionOnInterconnectRequest,
     ) -> Result<Connection, ApiError> {
-        Err(ApiError::not_implemented(
-            "AllocateConnectionOnInterconnect",
-        ))
+        interconnects::allocate_connection_on_interconnect(self, cx, input)
     }
 
     fn allocate_hosted_connection(
         &mut self,
-        _cx: &Cx,
-        _input: AllocateHostedConnectionRequest,
+        cx: &Cx,
+        input: AllocateHostedConnectionRequest,
     ) -> Result<Connection, ApiError> {
-        Err(ApiError::not_implemented("AllocateHostedConnection"))
+        interconnects::allocate_hosted_connection(self, cx, input)
     }
 
     fn allocate_private_virtual_interface(
@@ -63,36 +62,34 @@ impl DirectConnect for Engine {
 
     fn associate_connection_with_lag(
         &mut self,
-        _cx: &Cx,
-        _input: AssociateConnectionWithLagRequest,
+        cx: &Cx,
+        input: AssociateConnectionWithLagRequest,
     ) -> Result<Connection, ApiError> {
-        Err(ApiError::not_implemented("AssociateConnectionWithLag"))
+        lags::associate_connection_with_lag(self, cx, input)
     }
 
     fn associate_connections_to_resiliency_group(
         &mut self,
-        _cx: &Cx,
-        _input: AssociateConnectionsToResiliencyGroupRequest,
+        cx: &Cx,
+        input: AssociateConnectionsToResiliencyGroupRequest,
     ) -> Result<AssociateConnectionsToResiliencyGroupResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "AssociateConnectionsToResiliencyGroup",
-        ))
+        resiliency::associate_connections_to_resiliency_group(self, cx, input)
     }
 
     fn associate_hosted_connection(
         &mut self,
-        _cx: &Cx,
-        _input: AssociateHostedConnectionRequest,
+        cx: &Cx,
+        input: AssociateHostedConnectionRequest,
     ) -> Result<Connection, ApiError> {
-        Err(ApiError::not_implemented("AssociateHostedConnection"))
+        interconnects::associate_hosted_connection(self, cx, input)
     }
 
     fn associate_mac_sec_key(
         &mut self,
-        _cx: &Cx,
-        _input: AssociateMacSecKeyRequest,
+        cx: &Cx,
+        input: AssociateMacSecKeyRequest,
     ) -> Result<AssociateMacSecKeyResponse, ApiError> {
-        Err(ApiError::not_implemented("AssociateMacSecKey"))
+        macsec::associate_mac_sec_key(self, cx, input)
     }
 
     fn associate_virtual_interface(
@@ -105,18 +102,18 @@ impl DirectConnect for Engine {
 
     fn confirm_connection(
         &mut self,
-        _cx: &Cx,
-        _input: ConfirmConnectionRequest,
+        cx: &Cx,
+        input: ConfirmConnectionRequest,
     ) -> Result<ConfirmConnectionResponse, ApiError> {
-        Err(ApiError::not_implemented("ConfirmConnection"))
+        connections::confirm_connection(self, cx, input)
     }
 
     fn confirm_customer_agreement(
         &mut self,
-        _cx: &Cx,
-        _input: ConfirmCustomerAgreementRequest,
+        cx: &Cx,
+        input: ConfirmCustomerAgreementRequest,
     ) -> Result<ConfirmCustomerAgreementResponse, ApiError> {
-        Err(ApiError::not_implemented("ConfirmCustomerAgreement"))
+        account::confirm_customer_agreement(self, cx, input)
     }
 
     fn confirm_private_virtual_interface(
@@ -185,14 +182,14 @@ impl DirectConnect for Engine {
 
     fn create_interconnect(
         &mut self,
-        _cx: &Cx,
-        _input: CreateInterconnectRequest,
+        cx: &Cx,
+        input: CreateInterconnectRequest,
     ) -> Result<Interconnect, ApiError> {
-        Err(ApiError::not_implemented("CreateInterconnect"))
+        interconnects::create_interconnect(self, cx, input)
     }
 
-    fn create_lag(&mut self, _cx: &Cx, _input: CreateLagRequest) -> Result<Lag, ApiError> {
-        Err(ApiError::not_implemented("CreateLag"))
+    fn create_lag(&mut self, cx: &Cx, input: CreateLagRequest) -> Result<Lag, ApiError> {
+        lags::create_lag(self, cx, input)
     }
 
     fn create_private_virtual_interface(
@@ -213,10 +210,10 @@ impl DirectConnect for Engine {
 
     fn create_resiliency_group(
         &mut self,
-        _cx: &Cx,
-        _input: CreateResiliencyGroupRequest,
+        cx: &Cx,
+        input: CreateResiliencyGroupRequest,
     ) -> Result<CreateResiliencyGroupResult, ApiError> {
-        Err(ApiError::not_implemented("CreateResiliencyGroup"))
+        resiliency::create_resiliency_group(self, cx, input)
     }
 
     fn create_transit_virtual_interface(
@@ -269,22 +266,22 @@ impl DirectConnect for Engine {
 
     fn delete_interconnect(
         &mut self,
-        _cx: &Cx,
-        _input: DeleteInterconnectRequest,
+        cx: &Cx,
+        input: DeleteInterconnectRequest,
     ) -> Result<DeleteInterconnectResponse, ApiError> {
-        Err(ApiError::not_implemented("DeleteInterconnect"))
+        interconnects::delete_interconnect(self, cx, input)
     }
 
-    fn delete_lag(&mut self, _cx: &Cx, _input: DeleteLagRequest) -> Result<Lag, ApiError> {
-        Err(ApiError::not_implemented("DeleteLag"))
+    fn delete_lag(&mut self, cx: &Cx, input: DeleteLagRequest) -> Result<Lag, ApiError> {
+        lags::delete_lag(self, cx, input)
     }
 
     fn delete_resiliency_group(
         &mut self,
-        _cx: &Cx,
-        _input: DeleteResiliencyGroupRequest,
+        cx: &Cx,
+        input: DeleteResiliencyGroupRequest,
     ) -> Result<DeleteResiliencyGroupResult, ApiError> {
-        Err(ApiError::not_implemented("DeleteResiliencyGroup"))
+        resiliency::delete_resiliency_group(self, cx, input)
     }
 
     fn delete_virtual_interface(
@@ -297,10 +294,10 @@ impl DirectConnect for Engine {
 
     fn describe_connection_loa(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeConnectionLoaRequest,
+        cx: &Cx,
+        input: DescribeConnectionLoaRequest,
     ) -> Result<DescribeConnectionLoaResponse, ApiError> {
-        Err(ApiError::not_implemented("DescribeConnectionLoa"))
+        loa::describe_connection_loa(self, cx, input)
     }
 
     fn describe_connections(
@@ -313,19 +310,17 @@ impl DirectConnect for Engine {
 
     fn describe_connections_on_interconnect(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeConnectionsOnInterconnectRequest,
+        cx: &Cx,
+        input: DescribeConnectionsOnInterconnectRequest,
     ) -> Result<Connections, ApiError> {
-        Err(ApiError::not_implemented(
-            "DescribeConnectionsOnInterconnect",
-        ))
+        interconnects::describe_connections_on_interconnect(self, cx, input)
     }
 
     fn describe_customer_metadata(
         &mut self,
-        _cx: &Cx,
+        cx: &Cx,
     ) -> Result<DescribeCustomerMetadataResponse, ApiError> {
-        Err(ApiError::not_implemented("DescribeCustomerMetadata"))
+        account::describe_customer_metadata(self, cx)
     }
 
     fn describe_direct_connect_gateway_association_proposals(
@@ -362,34 +357,34 @@ impl DirectConnect for Engine {
 
     fn describe_hosted_connections(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeHostedConnectionsRequest,
+        cx: &Cx,
+        input: DescribeHostedConnectionsRequest,
     ) -> Result<Connections, ApiError> {
-        Err(ApiError::not_implemented("DescribeHostedConnections"))
+        interconnects::describe_hosted_connections(self, cx, input)
     }
 
     fn describe_interconnect_loa(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeInterconnectLoaRequest,
+        cx: &Cx,
+        input: DescribeInterconnectLoaRequest,
     ) -> Result<DescribeInterconnectLoaResponse, ApiError> {
-        Err(ApiError::not_implemented("DescribeInterconnectLoa"))
+        loa::describe_interconnect_loa(self, cx, input)
     }
 
     fn describe_interconnects(
         &mut self,
-        _cx: &Cx,
-        _input: DescribeInterconnectsRequest,
+        cx: &Cx,
+        input: DescribeInterconnectsRequest,
     ) -> Result<Interconnects, ApiError> {
-        Err(ApiError::not_implemented("DescribeInterconnects"))
+        interconnects::describe_interconnects(self, cx, input)
     }
 
-    fn describe_lags(&mut self, _cx: &Cx, _input: DescribeLagsRequest) -> Result<Lags, ApiError> {
-        Err(ApiError::not_implemented("DescribeLags"))
+    fn describe_lags(&mut self, cx: &Cx, input: DescribeLagsRequest) -> Result<Lags, ApiError> {
+        lags::describe_lags(self, cx, input)
     }
 
-    fn describe_loa(&mut self, _cx: &Cx, _input: DescribeLoaRequest) -> Result<Loa, ApiError> {
-        Err(ApiError::not_implemented("DescribeLoa"))
+    fn describe_loa(&mut self, cx: &Cx, input: DescribeLoaRequest) -> Result<Loa, ApiError> {
+        loa::describe_loa(self, cx, input)
     }
 
     fn describe_locations(&mut self, cx: &Cx) -> Result<Locations, ApiError> {
@@ -426,52 +421,50 @@ impl DirectConnect for Engine {
 
     fn disassociate_connection_from_lag(
         &mut self,
-        _cx: &Cx,
-        _input: DisassociateConnectionFromLagRequest,
+        cx: &Cx,
+        input: DisassociateConnectionFromLagRequest,
     ) -> Result<Connection, ApiError> {
-        Err(ApiError::not_implemented("DisassociateConnectionFromLag"))
+        lags::disassociate_connection_from_lag(self, cx, input)
     }
 
     fn disassociate_connections_from_resiliency_group(
         &mut self,
-        _cx: &Cx,
-        _input: DisassociateConnectionsFromResiliencyGroupRequest,
+        cx: &Cx,
+        input: DisassociateConnectionsFromResiliencyGroupRequest,
     ) -> Result<DisassociateConnectionsFromResiliencyGroupResult, ApiError> {
-        Err(ApiError::not_implemented(
-            "DisassociateConnectionsFromResiliencyGroup",
-        ))
+        resiliency::disassociate_connections_from_resiliency_group(self, cx, input)
     }
 
     fn disassociate_mac_sec_key(
         &mut self,
-        _cx: &Cx,
-        _input: DisassociateMacSecKeyRequest,
+        cx: &Cx,
+        input: DisassociateMacSecKeyRequest,
     ) -> Result<DisassociateMacSecKeyResponse, ApiError> {
-        Err(ApiError::not_implemented("DisassociateMacSecKey"))
+        macsec::disassociate_mac_sec_key(self, cx, input)
     }
 
     fn get_resiliency_group(
         &mut self,
-        _cx: &Cx,
-        _input: GetResiliencyGroupRequest,
+        cx: &Cx,
+        input: GetResiliencyGroupRequest,
     ) -> Result<GetResiliencyGroupResult, ApiError> {
-        Err(ApiError::not_implemented("GetResiliencyGroup"))
+        resiliency::get_resiliency_group(self, cx, input)
     }
 
     fn list_resiliency_group_associations(
         &mut self,
-        _cx: &Cx,
-        _input: ListResiliencyGroupAssociationsRequest,
+        cx: &Cx,
+        input: ListResiliencyGroupAssociationsRequest,
     ) -> Result<ListResiliencyGroupAssociationsResult, ApiError> {
-        Err(ApiError::not_implemented("ListResiliencyGroupAssociations"))
+        resiliency::list_resiliency_group_associations(self, cx, input)
     }
 
     fn list_resiliency_groups(
         &mut self,
-        _cx: &Cx,
-        _input: ListResiliencyGroupsRequest,
+        cx: &Cx,
+        input: ListResiliencyGroupsRequest,
     ) -> Result<ListResiliencyGroupsResult, ApiError> {
-        Err(ApiError::not_implemented("ListResiliencyGroups"))
+        resiliency::list_resiliency_groups(self, cx, input)
     }
 
     fn list_virtual_interface_routes(
@@ -524,18 +517,18 @@ impl DirectConnect for Engine {
 
     fn update_connection(
         &mut self,
-        _cx: &Cx,
-        _input: UpdateConnectionRequest,
+        cx: &Cx,
+        input: UpdateConnectionRequest,
     ) -> Result<Connection, ApiError> {
-        Err(ApiError::not_implemented("UpdateConnection"))
+        connections::update_connection(self, cx, input)
     }
 
     fn update_connections_billing_mode(
         &mut self,
-        _cx: &Cx,
-        _input: UpdateConnectionsBillingModeRequest,
+        cx: &Cx,
+        input: UpdateConnectionsBillingModeRequest,
     ) -> Result<UpdateConnectionsBillingModeResponse, ApiError> {
-        Err(ApiError::not_implemented("UpdateConnectionsBillingMode"))
+        connections::update_connections_billing_mode(self, cx, input)
     }
 
     fn update_direct_connect_gateway(
@@ -554,16 +547,16 @@ impl DirectConnect for Engine {
         associations::update_direct_connect_gateway_association(self, cx, input)
     }
 
-    fn update_lag(&mut self, _cx: &Cx, _input: UpdateLagRequest) -> Result<Lag, ApiError> {
-        Err(ApiError::not_implemented("UpdateLag"))
+    fn update_lag(&mut self, cx: &Cx, input: UpdateLagRequest) -> Result<Lag, ApiError> {
+        lags::update_lag(self, cx, input)
     }
 
     fn update_resiliency_group(
         &mut self,
-        _cx: &Cx,
-        _input: UpdateResiliencyGroupRequest,
+        cx: &Cx,
+        input: UpdateResiliencyGroupRequest,
     ) -> Result<UpdateResiliencyGroupResult, ApiError> {
-        Err(ApiError::not_implemented("UpdateResiliencyGroup"))
+        resiliency::update_resiliency_group(self, cx, input)
     }
 
     fn update_virtual_interface_attributes(

@@ -19,6 +19,30 @@ pub fn scope(account: &str, region: &str) -> Scope {
     (account.to_string(), region.to_string())
 }
 
+/// What a `dxcon-` resource is: they share one ID space and ARN type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnKind {
+    Dedicated,
+    /// Allocated by a partner on its interconnect or LAG (`parent_id`),
+    /// owned by the customer.
+    Hosted {
+        parent_id: String,
+        partner: String,
+        partner_name: String,
+        vlan: i32,
+    },
+    Interconnect,
+}
+
+/// A MACsec key associated with a port (resources.md §13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacSecKey {
+    pub secret_arn: String,
+    pub ckn: String,
+    pub state: &'static str,
+    pub start_on: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Connection {
     pub id: String,
@@ -39,6 +63,9 @@ pub struct Connection {
     pub loa_issue_time: Option<f64>,
     /// When it became `deleted`/`rejected`; it stays listed for the tail.
     pub deleted_at: Option<f64>,
+    pub kind: ConnKind,
+    pub macsec_keys: Vec<MacSecKey>,
+    pub encryption_mode: Option<String>,
 }
 
 impl Connection {
@@ -185,6 +212,13 @@ pub struct Proposal {
     pub existing_prefixes: Option<Vec<String>>,
 }
 
+/// The first answer to an idempotent call, replayed for a retry.
+#[derive(Debug, Clone)]
+pub enum Replay {
+    Group(dxlocal_model::ResiliencyGroup),
+    Associations(Vec<dxlocal_model::ResiliencyGroupAssociation>),
+}
+
 /// A BGP failover test (StartBgpFailoverTest).
 #[derive(Debug, Clone)]
 pub struct FailoverTest {
@@ -198,6 +232,47 @@ pub struct FailoverTest {
     pub duration_minutes: i32,
     pub start: f64,
     pub end: Option<f64>,
+}
+
+/// A link aggregation group. Its state is derived from its members once
+/// one of them has been provisioned.
+#[derive(Debug, Clone)]
+pub struct Lag {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub name: String,
+    pub location: String,
+    pub bandwidth: String,
+    pub minimum_links: i32,
+    pub aws_device: String,
+    pub aws_logical_device_id: String,
+    pub allows_hosted_connections: bool,
+    pub members: Vec<String>,
+    pub tags: Vec<Tag>,
+    pub provider_name: Option<String>,
+    pub mac_sec_capable: bool,
+    pub encryption_mode: Option<String>,
+    pub macsec_keys: Vec<MacSecKey>,
+    pub billing_mode: BillingMode,
+    pub deleted: bool,
+}
+
+/// A resiliency group and its member connections (resources.md §19).
+#[derive(Debug, Clone)]
+pub struct ResiliencyGroup {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub name: String,
+    pub state: dxlocal_model::ResiliencyGroupState,
+    pub tags: Vec<Tag>,
+    /// Connection ARN, connection ID and association state.
+    pub members: Vec<(
+        String,
+        String,
+        dxlocal_model::ResiliencyGroupAssociationState,
+    )>,
 }
 
 /// Everything Direct Connect holds, with its indexes. Index vectors keep
@@ -233,13 +308,43 @@ pub struct State {
     /// Proposals by the account that sees them: proposer and gateway owner.
     pub proposals_by_viewer: HashMap<String, Vec<String>>,
 
+    /// Hosted connections by the interconnect or LAG they were allocated on.
+    pub hosted_by_parent: HashMap<String, Vec<String>>,
+
+    pub lags: HashMap<String, Lag>,
+    pub lags_by_owner: HashMap<Scope, Vec<String>>,
+
+    pub groups: HashMap<String, ResiliencyGroup>,
+    pub groups_by_owner: HashMap<Scope, Vec<String>>,
+    /// Client tokens already answered: key (account, region, operation,
+    /// token) -> (fingerprint of the input, when, the answer).
+    pub client_tokens: HashMap<String, (u64, f64, Replay)>,
+    /// MACsec secrets minted for CKN/CAK pairs: ARN -> (account, CKN).
+    pub macsec_secrets: HashMap<String, (String, String)>,
+    /// Accounts that signed the customer agreement.
+    pub agreements_signed: std::collections::HashSet<String>,
+
     pub tests: HashMap<String, FailoverTest>,
     /// Failover tests by owner and region, oldest first.
     pub tests_by_owner: HashMap<Scope, Vec<String>>,
 }
 
 impl State {
+    pub fn insert_lag(&mut self, l: Lag) {
+        self.lags_by_owner
+            .entry(scope(&l.owner, &l.region))
+            .or_default()
+            .push(l.id.clone());
+        self.lags.insert(l.id.clone(), l);
+    }
+
     pub fn insert_connection(&mut self, c: Connection) {
+        if let ConnKind::Hosted { parent_id, .. } = &c.kind {
+            self.hosted_by_parent
+                .entry(parent_id.clone())
+                .or_default()
+                .push(c.id.clone());
+        }
         self.connections_by_owner
             .entry(scope(&c.owner, &c.region))
             .or_default()
@@ -257,7 +362,23 @@ impl State {
             }
             self.vifs_by_connection.remove(id);
             self.live_vifs_by_connection.remove(id);
+            if let ConnKind::Hosted { parent_id, .. } = &c.kind {
+                if let Some(list) = self.hosted_by_parent.get_mut(parent_id) {
+                    list.retain(|x| x != id);
+                }
+            }
         }
+    }
+
+    /// Re-files a hosted connection under a new parent (AssociateHostedConnection).
+    pub fn move_hosted(&mut self, id: &str, from: &str, to: &str) {
+        if let Some(list) = self.hosted_by_parent.get_mut(from) {
+            list.retain(|x| x != id);
+        }
+        self.hosted_by_parent
+            .entry(to.to_string())
+            .or_default()
+            .push(id.to_string());
     }
 
     pub fn insert_vif(&mut self, v: Vif) {

@@ -58,6 +58,18 @@ pub enum Event {
     FailoverTestEnds {
         test_id: String,
     },
+    ResiliencyGroup {
+        id: String,
+        from: dxlocal_model::ResiliencyGroupState,
+        to: dxlocal_model::ResiliencyGroupState,
+    },
+    /// A connection's association with a resiliency group settling.
+    GroupMember {
+        group: String,
+        connection: String,
+        from: dxlocal_model::ResiliencyGroupAssociationState,
+        to: dxlocal_model::ResiliencyGroupAssociationState,
+    },
     PurgeAssociation {
         id: String,
     },

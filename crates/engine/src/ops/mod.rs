@@ -1,12 +1,19 @@
 //! Operation handlers, one module per area of the API. Each handler checks
 //! everything first and mutates last, so a failure changes nothing.
 
+pub mod account;
 pub mod associations;
 pub mod bgp;
 pub mod connections;
 pub mod gateways;
+pub mod interconnects;
+pub mod lags;
+pub mod loa;
 pub mod locations;
+pub mod macsec;
+pub mod ports;
 pub mod public;
+pub mod resiliency;
 pub mod tags;
 pub mod transit;
 pub mod vifs;
@@ -22,6 +29,22 @@ pub fn partition(region: &str) -> &'static str {
     } else {
         "aws"
     }
+}
+
+/// ARN of a regional Direct Connect resource (`dxcon`, `dxlag`, `dxvif`).
+pub fn regional_arn(region: &str, account: &str, kind: &str, id: &str) -> String {
+    format!(
+        "arn:{}:directconnect:{region}:{account}:{kind}/{id}",
+        partition(region)
+    )
+}
+
+/// ARN of a resource whose ARN has no region (DX gateways, resiliency groups).
+pub fn global_arn(region: &str, account: &str, kind: &str, id: &str) -> String {
+    format!(
+        "arn:{}:directconnect::{account}:{kind}/{id}",
+        partition(region)
+    )
 }
 
 /// One page of a Describe result.
@@ -91,5 +114,37 @@ mod tests {
         assert!(t3.is_none());
         assert!(paginate(items.clone(), Some(10), t2.as_deref(), "b").is_err());
         assert!(paginate(items, Some(0), None, "a").is_err());
+    }
+}
+
+/// `2026-11-26T23:13:43Z` from epoch seconds (UTC), for string dates in
+/// responses such as `MacSecKey.startOn`.
+pub fn iso8601(epoch: f64) -> String {
+    let secs = epoch.floor() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn formats_utc() {
+        assert_eq!(super::iso8601(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso8601(1_491_568_964.0), "2017-04-07T12:42:44Z");
     }
 }

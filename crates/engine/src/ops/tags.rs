@@ -99,6 +99,16 @@ fn tags_of<'a>(eng: &'a mut Engine, cx: &Cx, arn: &str) -> Result<&'a mut Vec<Ta
             .get_mut(id)
             .filter(|v| v.owner == account && v.region == region && v.is_live())
             .map(|v| &mut v.tags),
+        "dxlag" if region == cx.caller.region => st
+            .lags
+            .get_mut(id)
+            .filter(|l| l.owner == account && l.region == region && !l.deleted)
+            .map(|l| &mut l.tags),
+        "dx-resiliency-group" if region.is_empty() => st
+            .groups
+            .get_mut(id)
+            .filter(|g| g.owner == account && g.region == cx.caller.region)
+            .map(|g| &mut g.tags),
         "dx-gateway" if region.is_empty() => st
             .gateways
             .get_mut(id)

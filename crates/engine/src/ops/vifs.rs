@@ -4,13 +4,13 @@ use super::connections;
 use super::gateways::{self, GatewayLookup};
 use super::paginate;
 use super::tags::{check_tags, TagErrors};
-use crate::state::{scope, Attachment, BgpPeer, Connection, Vif, VifType};
+use crate::state::{scope, Attachment, BgpPeer, Vif, VifType};
 use crate::timers::Event;
 use crate::{Cx, Engine};
 use dxlocal_model::{
     AddressFamily, AllocatePrivateVirtualInterfaceRequest, ApiError, BGPPeer, BGPPeerState,
     BGPStatus, ConfirmPrivateVirtualInterfaceRequest, ConfirmPrivateVirtualInterfaceResponse,
-    ConnectionState, CreatePrivateVirtualInterfaceRequest, DeleteVirtualInterfaceRequest,
+    CreatePrivateVirtualInterfaceRequest, DeleteVirtualInterfaceRequest,
     DeleteVirtualInterfaceResponse, DescribeVirtualInterfacesRequest,
     DirectConnectGatewayAttachmentState, DirectConnectGatewayAttachmentType, Tag, VirtualInterface,
     VirtualInterfaceState, VirtualInterfaces,
@@ -280,19 +280,7 @@ pub(super) fn draft(
     owner: &str,
     spec: VifSpec,
 ) -> Result<Draft, ApiError> {
-    let conn: Connection = connections::owned(eng, cx, connection_id)?.clone();
-    if !conn.is_live() {
-        return Err(connections::not_found(connection_id));
-    }
-    if !matches!(
-        conn.state,
-        ConnectionState::Available | ConnectionState::Down
-    ) {
-        return Err(ApiError::client(format!(
-            "Connection {connection_id} is not available for virtual interfaces (current state: {})",
-            conn.state
-        )));
-    }
+    let conn = super::ports::vif_port(eng, cx, connection_id)?;
     let name_len = spec.name.chars().count();
     if name_len == 0 || name_len > 100 {
         return Err(ApiError::client(format!(
@@ -314,6 +302,20 @@ pub(super) fn draft(
             "VLAN {} is already in use on {connection_id} by virtual interface {}",
             spec.vlan, other.id
         )));
+    }
+    if let Some(vlan) = conn.hosted_vlan {
+        if spec.vlan != vlan {
+            return Err(ApiError::client(format!(
+                "VLAN {} does not match VLAN {vlan} of hosted connection {connection_id}",
+                spec.vlan
+            )));
+        }
+        let limit = eng.config.quotas.vifs_per_hosted_connection;
+        if eng.state.live_vifs_on(connection_id).count() >= limit {
+            return Err(ApiError::client(format!(
+                "Exceeded the maximum number of virtual interfaces ({limit}) on hosted connection {connection_id}"
+            )));
+        }
     }
     let asn = resolve_asn(spec.asn, spec.asn_long)?;
     if let Some(k) = &spec.auth_key {
@@ -821,6 +823,12 @@ pub fn update_virtual_interface_attributes(
             .connections
             .get(&vif.connection_id)
             .map(|c| c.bandwidth.clone())
+            .or_else(|| {
+                eng.state
+                    .lags
+                    .get(&vif.connection_id)
+                    .map(|l| l.bandwidth.clone())
+            })
             .unwrap_or_default();
         match (mbps(r), mbps(&bandwidth)) {
             (Some(l), Some(p)) if l <= p => {}
@@ -880,17 +888,23 @@ pub fn associate_virtual_interface(
     let target_id = input.connection_id.as_str();
     let vif = visible(eng, cx, id).ok_or_else(|| not_found(id))?.clone();
     // The caller must own the VIF or its current connection, and the target.
-    let target = connections::owned(eng, cx, target_id)?.clone();
-    if !target.is_live() {
-        return Err(connections::not_found(target_id));
-    }
-    if !matches!(
-        target.state,
-        ConnectionState::Available | ConnectionState::Down
-    ) {
+    let target = super::ports::vif_port(eng, cx, target_id)?;
+    // Hosted connections carry one VIF on the partner's VLAN: move the
+    // hosted connection instead (operations.md §F).
+    if target.hosted_vlan.is_some() {
         return Err(ApiError::client(format!(
-            "Connection {target_id} is not available for virtual interfaces (current state: {})",
-            target.state
+            "Virtual interfaces cannot be moved onto hosted connection {target_id}"
+        )));
+    }
+    if vif.connection_id.starts_with("dxcon-")
+        && eng
+            .state
+            .connections
+            .get(&vif.connection_id)
+            .is_some_and(|c| matches!(c.kind, crate::state::ConnKind::Hosted { .. }))
+    {
+        return Err(ApiError::client(format!(
+            "Virtual interface {id} is on a hosted connection; move the hosted connection instead"
         )));
     }
     if !vif.is_live() || vif.state == VirtualInterfaceState::Deleting {

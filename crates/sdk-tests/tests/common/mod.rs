@@ -330,3 +330,58 @@ pub fn xml_element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     let len = xml[start..].find(&close)?;
     Some(&xml[start..start + len])
 }
+
+/// More EC2 Query calls, signed the same way as
+/// [`Server::create_vpn_gateway`], for tests that need a VPC behind a VGW.
+impl Server {
+    /// One EC2 Query `POST /` as `account` in [`REGION`]; `form` is the
+    /// urlencoded body without `Version`. Panics unless the answer is 200.
+    pub fn ec2_action(&self, account: &str, form: &str) -> RawResponse {
+        let authorization = format!(
+            "AWS4-HMAC-SHA256 Credential={account}/20260101/{REGION}/ec2/aws4_request, \
+             SignedHeaders=host, Signature={}",
+            "0".repeat(64)
+        );
+        let body = format!("{form}&Version=2016-11-15");
+        let response = self.post(
+            "/",
+            &[
+                (
+                    "content-type",
+                    "application/x-www-form-urlencoded; charset=utf-8",
+                ),
+                ("authorization", &authorization),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(
+            response.status, 200,
+            "EC2 {form} failed: {}",
+            response.body
+        );
+        response
+    }
+
+    /// EC2 `CreateVpc` as `account`, returning the `vpc-` ID.
+    pub fn create_vpc(&self, account: &str, cidr: &str) -> String {
+        let cidr = cidr.replace('/', "%2F");
+        let response = self.ec2_action(account, &format!("Action=CreateVpc&CidrBlock={cidr}"));
+        xml_element(&response.body, "vpcId")
+            .unwrap_or_else(|| panic!("no <vpcId> in CreateVpc response: {}", response.body))
+            .to_string()
+    }
+
+    /// EC2 `AttachVpnGateway` as `account`; answers `attaching`.
+    pub fn attach_vpn_gateway(&self, account: &str, vpc_id: &str, vgw_id: &str) {
+        let response = self.ec2_action(
+            account,
+            &format!("Action=AttachVpnGateway&VpcId={vpc_id}&VpnGatewayId={vgw_id}"),
+        );
+        assert_eq!(
+            xml_element(&response.body, "state"),
+            Some("attaching"),
+            "AttachVpnGateway: {}",
+            response.body
+        );
+    }
+}

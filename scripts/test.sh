@@ -22,3 +22,15 @@ if [[ ! -x "$VENV/bin/python" ]] || [[ "$(cat "$STAMP" 2>/dev/null || true)" != 
 fi
 
 DXLOCAL_BIN="target/release/dxlocal" "$VENV/bin/python" -m pytest tests/python -q "$@"
+
+# The JS SDK v3 suite. `npm ci` only when the lockfile changes (or
+# node_modules is missing); the stamp lives in node_modules so `npm ci`,
+# which starts by deleting that directory, also drops a stale stamp.
+JS="tests/js"
+JS_STAMP="$JS/node_modules/.package-lock.sha256"
+js_want="$(sha256sum "$JS/package-lock.json" | cut -d' ' -f1)"
+if [[ ! -d "$JS/node_modules" ]] || [[ "$(cat "$JS_STAMP" 2>/dev/null || true)" != "$js_want" ]]; then
+    npm ci --prefix "$JS" --no-audit --no-fund
+    echo "$js_want" > "$JS_STAMP"
+fi
+DXLOCAL_BIN="target/release/dxlocal" npm test --prefix "$JS"

@@ -14,7 +14,7 @@ from botocore.config import Config
 
 from dxserver import Server
 from support import (
-    CUSTOMER, REGION, available_connection, create_connection, create_dxgw, create_vgw,
+    CUSTOMER, REGION, create_connection, create_dxgw, create_vgw,
     describe_connection, describe_vif,
 )
 
@@ -247,11 +247,3 @@ def manual(_manual_server):
     _manual_server.server.reset()
     return _manual_server
 
-
-__all__ = [
-    "CLIENT_ERR", "PUBLIC_AMAZON", "PUBLIC_CUSTOMER", "PUBLIC_PREFIXES",
-    "allocate_public", "allocate_transit", "associate_tgw", "attachments",
-    "available_connection", "create_public", "create_tgw", "create_transit",
-    "expected_router_config", "manual", "peers_by_id", "private_on_dxgw",
-    "private_on_vgw", "public_spec", "same_subnet", "transit_ready_dxgw", "transit_spec",
-]

@@ -8,7 +8,8 @@ association.
 import pytest
 
 from support import (
-    CUSTOMER, PARTNER, REGION, THIRD, UNKNOWN_DXGW, UNKNOWN_VGW, UUID_RE, expect_error,
+    CUSTOMER, PARTNER, THIRD, UNKNOWN_DXGW, UNKNOWN_VGW, UUID_RE, allocate, available_connection,
+    describe_vif, expect_error,
 )
 from support_gateways import (
     CLIENT_ERR, UNKNOWN_UUID, VPC_CIDR, assert_tgw_association, assert_vgw_association,
@@ -194,6 +195,13 @@ def test_update_association_prefixes(dx, ec2, proto):
     settled = association(client, assoc_id)
     assert (settled["associationState"], cidrs(settled)) == ("associated", ["10.0.0.0/8", VPC_CIDR])
 
+    # A prefix already allowed is not listed twice.
+    again = client.update_direct_connect_gateway_association(
+        associationId=assoc_id,
+        addAllowedPrefixesToDirectConnectGateway=prefixes(VPC_CIDR))["directConnectGatewayAssociation"]
+    assert cidrs(again) == ["10.0.0.0/8", VPC_CIDR]
+    assert association(client, assoc_id)["associationState"] == "associated"
+
     removed = client.update_direct_connect_gateway_association(
         associationId=assoc_id,
         removeAllowedPrefixesToDirectConnectGateway=prefixes(VPC_CIDR))["directConnectGatewayAssociation"]
@@ -240,7 +248,8 @@ def test_delete_association_and_its_tail(server, dx, ec2, proto):
     assoc_id = associate(client, gw_id, vgw_id)["associationId"]
     assert association(client, assoc_id)["associationState"] == "associated"
 
-    deleted = client.delete_direct_connect_gateway_association(associationId=assoc_id)["directConnectGatewayAssociation"]
+    deleted = client.delete_direct_connect_gateway_association(
+        associationId=assoc_id)["directConnectGatewayAssociation"]
     assert_vgw_association(deleted, dxgw_id=gw_id, dxgw_owner=CUSTOMER, vgw_id=vgw_id, vgw_owner=CUSTOMER,
                            state="disassociating", allowed=[VPC_CIDR])
     assert deleted["associationId"] == assoc_id
@@ -347,6 +356,19 @@ def test_detaching_the_vgw_disassociates_it(dx, ec2, proto):
     assert association(client, assoc_id)["associationState"] == "disassociated"
 
 
+def test_vif_on_a_vgw_advertises_the_vpc_cidr(dx, ec2, proto):
+    # Without a DX gateway in between, the VGW's VPC is what is advertised.
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    _, vgw_id = vpc_with_vgw(ec2(CUSTOMER), "10.7.0.0/16", asn=65010)
+    conn_id = available_connection(partner)
+    vif_id = allocate(partner, conn_id, vlan=10)["virtualInterfaceId"]
+    customer.confirm_private_virtual_interface(virtualInterfaceId=vif_id, virtualGatewayId=vgw_id)
+    assert describe_vif(customer, vif_id)["virtualInterfaceState"] == "available"
+    routes = customer.list_virtual_interface_routes(virtualInterfaceId=vif_id)["routes"]
+    assert [(r["cidr"], r["routeDirection"], r["asPath"]) for r in routes] == [
+        ("10.7.0.0/16", "advertised", [{"pathType": "seq", "path": [65010]}])], routes
+
+
 # -- Rules ------------------------------------------------------------------------
 
 def test_vgw_not_attached_to_a_vpc_is_refused(dx, ec2, proto):
@@ -411,6 +433,28 @@ def test_gateway_never_mixes_tgw_then_vgw(dx, ec2, proto):
     assert associations(client, associatedGatewayId=vgw_id) == []
 
 
+def test_vgw_quota_per_gateway(dx, ec2, proto):
+    client, cust_ec2 = dx(CUSTOMER, proto), ec2(CUSTOMER)
+    gw_id = dxgw(client)
+    for i in range(20):
+        associate(client, gw_id, vpc_with_vgw(cust_ec2, f"10.{i}.0.0/16")[1])
+    _, extra = vpc_with_vgw(cust_ec2, "10.200.0.0/16")
+    expect_error(lambda: associate(client, gw_id, extra), CLIENT_ERR, contains=["20", gw_id])
+    assert len(associations(client, directConnectGatewayId=gw_id)) == 20
+    assert associations(client, associatedGatewayId=extra) == []
+
+
+def test_tgw_quota_per_gateway(dx, ec2, proto):
+    client, cust_ec2 = dx(CUSTOMER, proto), ec2(CUSTOMER)
+    gw_id = dxgw(client, asn=65000)
+    for i in range(6):
+        associate(client, gw_id, available_tgw(cust_ec2, 64600 + i), f"172.16.{i}.0/24")
+    extra = available_tgw(cust_ec2, 64700)
+    expect_error(lambda: associate(client, gw_id, extra, "172.16.100.0/24"), CLIENT_ERR, contains=["6", gw_id])
+    assert len(associations(client, directConnectGatewayId=gw_id)) == 6
+    assert associations(client, associatedGatewayId=extra) == []
+
+
 def test_tgw_association(dx, ec2, proto):
     client = dx(CUSTOMER, proto)
     tgw_id = available_tgw(ec2(CUSTOMER), asn=64513)
@@ -427,8 +471,20 @@ def test_tgw_association_requires_prefixes(dx, ec2, proto):
     tgw_id = available_tgw(ec2(CUSTOMER))
     gw_id = dxgw(client)
     expect_error(lambda: associate(client, gw_id, tgw_id), CLIENT_ERR,
-                 contains="addAllowedPrefixesToDirectConnectGateway")
+                 contains=["addAllowedPrefixesToDirectConnectGateway", tgw_id])
     assert associations(client, directConnectGatewayId=gw_id) == []
+
+
+def test_tgw_association_cannot_lose_its_last_prefix(dx, ec2, proto):
+    client = dx(CUSTOMER, proto)
+    tgw_id = available_tgw(ec2(CUSTOMER))
+    gw_id = dxgw(client)
+    assoc_id = associate(client, gw_id, tgw_id, "192.168.0.0/24")["associationId"]
+    expect_error(lambda: client.update_direct_connect_gateway_association(
+        associationId=assoc_id, removeAllowedPrefixesToDirectConnectGateway=prefixes("192.168.0.0/24")),
+        CLIENT_ERR, contains=assoc_id)
+    settled = association(client, assoc_id)
+    assert (settled["associationState"], cidrs(settled)) == ("associated", ["192.168.0.0/24"])
 
 
 def test_overlapping_tgw_prefixes_are_refused(dx, ec2, proto):
@@ -520,7 +576,8 @@ def test_gateway_id_and_virtual_gateway_id_must_agree(dx, ec2, proto):
     _, second_vgw = vpc_with_vgw(cust_ec2, "10.2.0.0/16")
     gw_id = dxgw(client)
     expect_error(lambda: client.create_direct_connect_gateway_association(
-        directConnectGatewayId=gw_id, gatewayId=first_vgw, virtualGatewayId=second_vgw), CLIENT_ERR)
+        directConnectGatewayId=gw_id, gatewayId=first_vgw, virtualGatewayId=second_vgw),
+        CLIENT_ERR, contains=[first_vgw, second_vgw])
     expect_error(lambda: client.create_direct_connect_gateway_association(directConnectGatewayId=gw_id),
                  CLIENT_ERR)
     assert associations(client, directConnectGatewayId=gw_id) == []

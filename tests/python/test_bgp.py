@@ -9,10 +9,11 @@ import pytest
 
 from support import (
     AUTH_KEY_RE, CUSTOMER, PARTNER, THIRD, UNKNOWN_VIF, allocate, available_connection,
-    create_dxgw, describe_connection, describe_vif, expect_error,
+    create_dxgw, create_vgw, describe_connection, describe_vif, expect_error, pick_location,
 )
 from support_vifs import (
-    CLIENT_ERR, create_public, expected_router_config, peers_by_id, private_on_vgw, same_subnet,
+    CLIENT_ERR, create_public, expected_router_config, peers_by_id, private_on_dxgw, private_on_vgw,
+    same_subnet,
 )
 
 LAST_PEER = "The last BGP Peer on a Virtual Interface cannot be deleted"
@@ -120,9 +121,7 @@ def test_delete_peer_by_asn_and_customer_address(own_vif):
     removed = unwrap(client.delete_bgp_peer(virtualInterfaceId=vif_id, asn=64700,
                                             customerAddress=v6["customerAddress"]))
     assert peers_by_id(removed)[v6["bgpPeerId"]]["bgpPeerState"] == "deleting"
-    # A peer already on its way out cannot be deleted a second time.
-    expect_error(delete_peer(client, vif_id, bgpPeerId=v6["bgpPeerId"]), CLIENT_ERR,
-                 contains=[vif_id, v6["bgpPeerId"]])
+    assert peers_by_id(describe_vif(client, vif_id))[v6["bgpPeerId"]]["bgpPeerState"] == "deleted"
 
 
 def test_delete_peer_needs_an_identity(own_vif):
@@ -144,6 +143,14 @@ def test_delete_unknown_peer(own_vif):
     expect_error(delete_peer(client, vif_id, asn=65001, customerAddress=vif["customerAddress"]), CLIENT_ERR,
                  contains=vif_id)
     assert describe_vif(client, vif_id) == vif
+    # A peer already on its way out is no longer there to delete.
+    v6 = unwrap(client.create_bgp_peer(virtualInterfaceId=vif_id,
+                                       newBGPPeer={"asn": 64600, "addressFamily": "ipv6"}))["bgpPeers"][1]
+    client.delete_bgp_peer(virtualInterfaceId=vif_id, bgpPeerId=v6["bgpPeerId"])
+    gone = describe_vif(client, vif_id)
+    expect_error(delete_peer(client, vif_id, bgpPeerId=v6["bgpPeerId"]), CLIENT_ERR,
+                 contains=[vif_id, v6["bgpPeerId"]])
+    assert describe_vif(client, vif_id) == gone
 
 
 def test_delete_the_only_peer(own_vif):
@@ -222,21 +229,37 @@ def test_second_session_per_family_needs_logical_redundancy(own_vif):
     unwrap(client.create_bgp_peer(virtualInterfaceId=vif_id, newBGPPeer={"asn": 65000, "addressFamily": "ipv4"}))
 
 
+def test_second_session_on_a_redundant_lag(dx, ec2, proto):
+    # A LAG reports logical redundancy like a dedicated port does, and the
+    # same rule applies to the VIFs on it (resources.md §7).
+    client = dx(CUSTOMER, proto)
+    location, bandwidth = pick_location(client)
+    lag_id = client.create_lag(numberOfConnections=2, location=location, connectionsBandwidth=bandwidth,
+                               lagName="bundle")["lagId"]
+    lag = client.describe_lags(lagId=lag_id)["lags"][0]
+    assert (lag["lagState"], lag["hasLogicalRedundancy"]) == ("available", "yes")
+    vif = private_on_vgw(client, ec2(CUSTOMER), lag_id, vlan=10)
+    added = unwrap(client.create_bgp_peer(virtualInterfaceId=vif["virtualInterfaceId"],
+                                          newBGPPeer={"asn": 65000, "addressFamily": "ipv4"}))
+    assert [p["addressFamily"] for p in added["bgpPeers"]] == ["ipv4", "ipv4"]
+
+
 def test_explicit_ipv4_peer_addresses(own_vif):
     client, conn_id, vif = own_vif
     vif_id = vif["virtualInterfaceId"]
+    # Addresses in use on the connection are refused, naming the address.
+    expect_error(add_peer(client, vif_id, asn=65000, addressFamily="ipv4",
+                          amazonAddress=vif["amazonAddress"], customerAddress="169.254.98.2/30"),
+                 CLIENT_ERR, f"Address {vif['amazonAddress']} conflicts with another virtual interface on {conn_id}")
+    assert describe_vif(client, vif_id) == vif
     added = unwrap(client.create_bgp_peer(virtualInterfaceId=vif_id, newBGPPeer={
         "asn": 65000, "addressFamily": "ipv4", "amazonAddress": "169.254.99.1/30",
         "customerAddress": "169.254.99.2/30", "authKey": "my-bgp-key"}))
     peer = added["bgpPeers"][1]
     assert (peer["amazonAddress"], peer["customerAddress"], peer["authKey"]) == (
         "169.254.99.1/30", "169.254.99.2/30", "my-bgp-key")
-    before = describe_vif(client, vif_id)
-    # Addresses in use on the connection are refused, naming the address.
-    expect_error(add_peer(client, vif_id, asn=65000, addressFamily="ipv4",
-                          amazonAddress=vif["amazonAddress"], customerAddress="169.254.98.2/30"),
-                 CLIENT_ERR, f"Address {vif['amazonAddress']} conflicts with another virtual interface on {conn_id}")
-    assert describe_vif(client, vif_id) == before
+    # The router configuration shows the first session of each family.
+    assert added["customerRouterConfig"] == vif["customerRouterConfig"]
 
 
 @pytest.mark.parametrize("peer,message", [
@@ -398,5 +421,33 @@ def test_routes_refusals(own_vif, dx, proto):
                  "constraint: Member must not be null")
     eleven = [f"10.{i}.0.0/16" for i in range(11)]
     expect_error(lambda: client.list_virtual_interface_routes(
-        virtualInterfaceId=vif_id, filters={"cidrs": eleven}), CLIENT_ERR, "filters.cidrs takes 1 to 10 CIDRs")
+        virtualInterfaceId=vif_id, filters={"cidrs": eleven}), CLIENT_ERR,
+        "1 validation error detected: Value '[11 items]' at 'filters.cidrs' failed to satisfy "
+        "constraint: Member must have length less than or equal to 10")
     assert describe_vif(client, vif_id) == vif
+
+
+def test_routes_of_vif_on_dxgw_with_vgw_association(dx, ec2, proto):
+    # On a DX gateway the VIF advertises the allowed prefixes of the gateway's
+    # associations; a VGW association defaults them to its VPC's CIDR.
+    client = dx(CUSTOMER, proto)
+    conn_id = available_connection(client)
+    dxgw_id = create_dxgw(client)["directConnectGatewayId"]
+    vgw_id = create_vgw(ec2(CUSTOMER), cidr="10.20.0.0/16")["VpnGatewayId"]
+    client.create_direct_connect_gateway_association(directConnectGatewayId=dxgw_id, gatewayId=vgw_id)
+    vif = private_on_dxgw(client, conn_id, dxgw_id, vlan=10)
+    routes = client.list_virtual_interface_routes(virtualInterfaceId=vif["virtualInterfaceId"],
+                                                  filters={"routeDirection": "advertised"})["routes"]
+    assert [(r["cidr"], r["routeDirection"]) for r in routes] == [("10.20.0.0/16", "advertised")]
+    assert routes[0]["asPath"] == [{"pathType": "seq", "path": [vif["amazonSideAsn"]]}]
+
+
+def test_no_peer_changes_during_a_failover_test(own_vif):
+    client, _, vif = own_vif
+    vif_id = vif["virtualInterfaceId"]
+    client.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=30)
+    during = describe_vif(client, vif_id)
+    expect_error(add_peer(client, vif_id, asn=64600, addressFamily="ipv6"), CLIENT_ERR,
+                 f"Virtual interface {vif_id} is not in a state that allows BGP peer changes "
+                 "(current state: testing)")
+    assert describe_vif(client, vif_id) == during

@@ -11,7 +11,7 @@ from support import (
     CUSTOMER, PARTNER, THIRD, UNKNOWN_DXGW, UNKNOWN_VGW, UNKNOWN_VIF,
     VALIDATION_NULL_VIF_ID, allocate, assert_raw_error, available_connection,
     client_error, create_dxgw, create_vgw, describe_vif, expect_error,
-    not_implemented, raw, vif_snapshot,
+    raw, vif_snapshot,
 )
 
 CLIENT_ERR = "DirectConnectClientException"
@@ -126,17 +126,10 @@ def test_row04_connection_owner_cannot_confirm(ec2, hosted):
 # -- row 5: not a private VIF -------------------------------------------------------
 
 def test_row05_not_a_private_vif(dx, proto, ec2, hosted):
-    # Needs a hosted transit VIF; skipped while the server does not implement
-    # the operation that allocates one.
-    try:
-        resp = hosted.partner.allocate_transit_virtual_interface(
-            connectionId=hosted.conn_id, ownerAccount=CUSTOMER,
-            newTransitVirtualInterfaceAllocation={"virtualInterfaceName": "transit", "vlan": 202,
-                                                  "asn": 65001})
-    except ClientError as err:
-        if not_implemented(err):
-            pytest.skip("AllocateTransitVirtualInterface is not implemented yet")
-        raise
+    resp = hosted.partner.allocate_transit_virtual_interface(
+        connectionId=hosted.conn_id, ownerAccount=CUSTOMER,
+        newTransitVirtualInterfaceAllocation={"virtualInterfaceName": "transit", "vlan": 202,
+                                              "asn": 65001})
     transit_id = resp["virtualInterface"]["virtualInterfaceId"]
     before = vif_snapshot(describe_vif(hosted.customer, transit_id))
     vgw_id = create_vgw(ec2(CUSTOMER))["VpnGatewayId"]
@@ -284,18 +277,11 @@ def test_row11_dxgw_is_global(dx, proto, hosted):
 # -- row 12: DXGW with a transit gateway association or transit VIF ------------------------
 
 def test_row12_dxgw_with_transit_association(dx, proto, ec2, hosted):
-    # Needs CreateTransitGateway and CreateDirectConnectGatewayAssociation;
-    # skipped while the server does not implement them.
     dxgw_id = create_dxgw(hosted.customer, asn=64999)["directConnectGatewayId"]
-    try:
-        tgw = ec2(CUSTOMER).create_transit_gateway(Options={"AmazonSideAsn": 64600})["TransitGateway"]
-        hosted.customer.create_direct_connect_gateway_association(
-            directConnectGatewayId=dxgw_id, gatewayId=tgw["TransitGatewayId"],
-            addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.20.0.0/16"}])
-    except ClientError as err:
-        if not_implemented(err) or err.response["Error"]["Code"] in ("InvalidAction", "UnsupportedOperation"):
-            pytest.skip("transit gateway associations are not implemented yet")
-        raise
+    tgw = ec2(CUSTOMER).create_transit_gateway(Options={"AmazonSideAsn": 64600})["TransitGateway"]
+    hosted.customer.create_direct_connect_gateway_association(
+        directConnectGatewayId=dxgw_id, gatewayId=tgw["TransitGatewayId"],
+        addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.20.0.0/16"}])
     expect_error(confirm(hosted.customer, virtualInterfaceId=hosted.vif_id, directConnectGatewayId=dxgw_id),
                  CLIENT_ERR,
                  f"Direct Connect Gateway {dxgw_id} is associated with a transit gateway; "
@@ -304,20 +290,13 @@ def test_row12_dxgw_with_transit_association(dx, proto, ec2, hosted):
 
 
 def test_row12_dxgw_with_transit_vif(dx, proto, hosted):
-    # Needs a transit VIF confirmed onto the DXGW; skipped while the server
-    # does not implement the transit operations.
     dxgw_id = create_dxgw(hosted.customer, asn=64998)["directConnectGatewayId"]
-    try:
-        transit = hosted.partner.allocate_transit_virtual_interface(
-            connectionId=hosted.conn_id, ownerAccount=CUSTOMER,
-            newTransitVirtualInterfaceAllocation={"virtualInterfaceName": "transit", "vlan": 203,
-                                                  "asn": 65001})["virtualInterface"]
-        hosted.customer.confirm_transit_virtual_interface(
-            virtualInterfaceId=transit["virtualInterfaceId"], directConnectGatewayId=dxgw_id)
-    except ClientError as err:
-        if not_implemented(err):
-            pytest.skip("transit virtual interfaces are not implemented yet")
-        raise
+    transit = hosted.partner.allocate_transit_virtual_interface(
+        connectionId=hosted.conn_id, ownerAccount=CUSTOMER,
+        newTransitVirtualInterfaceAllocation={"virtualInterfaceName": "transit", "vlan": 203,
+                                              "asn": 65001})["virtualInterface"]
+    hosted.customer.confirm_transit_virtual_interface(
+        virtualInterfaceId=transit["virtualInterfaceId"], directConnectGatewayId=dxgw_id)
     expect_error(confirm(hosted.customer, virtualInterfaceId=hosted.vif_id, directConnectGatewayId=dxgw_id),
                  CLIENT_ERR,
                  f"Direct Connect Gateway {dxgw_id} is associated with a transit gateway; "

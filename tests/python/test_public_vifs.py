@@ -98,6 +98,18 @@ def test_create_public_ipv6_vif(dx, proto):
     assert describe_vif(client, vif["virtualInterfaceId"])["virtualInterfaceState"] == "available"
 
 
+@pytest.mark.parametrize("asn_field,asn", [("asn", 64512), ("asn", 65534), ("asnLong", 4200000000)])
+def test_private_asns_pass_verification(dx, proto, asn_field, asn):
+    client = dx(CUSTOMER, proto)
+    conn_id = available_connection(client)
+    spec = public_spec(16)
+    del spec["asn"]
+    spec[asn_field] = asn
+    vif = client.create_public_virtual_interface(connectionId=conn_id, newPublicVirtualInterface=spec)
+    assert vif["asnLong"] == asn
+    assert describe_vif(client, vif["virtualInterfaceId"])["virtualInterfaceState"] == "available"
+
+
 def test_public_asn_stays_verifying(server, dx, proto):
     # A public ASN that is not allow-listed is held for review: the VIF never
     # leaves `verifying` on its own.

@@ -68,7 +68,8 @@ def test_default_asn_and_scope(ec2):
 
 
 def test_delete_unknown_transit_gateway(ec2):
-    code, status, message = ec2_error(client_error(ec2(CUSTOMER).delete_transit_gateway, TransitGatewayId=UNKNOWN_TGW))
+    client = ec2(CUSTOMER)
+    code, status, message = ec2_error(client_error(client.delete_transit_gateway, TransitGatewayId=UNKNOWN_TGW))
     assert (code, status) == ("InvalidTransitGatewayID.NotFound", 400)
     assert message == f"Transit Gateway {UNKNOWN_TGW} was deleted or does not exist."
 
@@ -165,9 +166,10 @@ def test_cross_account_attachment_blocks_the_tgw_owner(dx, ec2, proto):
         directConnectGatewayId=gw_id, proposalId=proposal_id, associatedGatewayOwnerAccount=CUSTOMER,
     )["directConnectGatewayAssociation"]["associationId"]
     [att] = tgw_attachments(cust_ec2, Filters=[{"Name": "resource-id", "Values": [gw_id]}])
+    att_id = att["TransitGatewayAttachmentId"]
     code, _, message = ec2_error(client_error(cust_ec2.delete_transit_gateway, TransitGatewayId=tgw_id))
     assert (code, message) == (
-        "IncorrectState", f"{tgw_id} has non-deleted DirectConnect Gateway Attachments: {att['TransitGatewayAttachmentId']}.")
+        "IncorrectState", f"{tgw_id} has non-deleted DirectConnect Gateway Attachments: {att_id}.")
     partner.delete_direct_connect_gateway_association(associationId=assoc_id)
     assert association(customer, assoc_id)["associationState"] == "disassociated"
     assert cust_ec2.delete_transit_gateway(TransitGatewayId=tgw_id)["TransitGateway"]["State"] == "deleting"

@@ -58,7 +58,7 @@ def test_create_transit_vif(dx, ec2, proto):
     assert attachments(client, dxgw_id) == [(vif_id, "TransitVirtualInterface", "attached")]
 
 
-def test_create_transit_needs_a_gateway(server, dx, proto):
+def test_create_transit_needs_a_gateway(dx, proto):
     client = dx(CUSTOMER, proto)
     conn_id = available_connection(client)
     expect_error(lambda: create_transit(client, conn_id, 10, None), CLIENT_ERR,
@@ -69,7 +69,7 @@ def test_create_transit_needs_a_gateway(server, dx, proto):
 
 
 @pytest.mark.parametrize("member", ["virtualInterfaceName", "vlan"])
-def test_create_transit_required_members(dx, ec2, proto, member):
+def test_create_transit_required_members(dx, proto, member):
     # The model marks nothing required in the transit forms; the service does.
     client = dx(CUSTOMER, proto)
     conn_id = available_connection(client)
@@ -278,7 +278,7 @@ def test_confirm_transit_unknown_or_foreign_gateway(dx, proto, hosted_transit):
     assert describe_vif(customer, vif_id) == before
 
 
-def test_confirm_transit_on_gateway_with_private_vif(dx, proto, hosted_transit):
+def test_confirm_transit_on_gateway_with_private_vif(hosted_transit):
     _, customer, _, vif_id, before = hosted_transit
     own_conn = available_connection(customer, "customer-port")
     dxgw_id = create_dxgw(customer)["directConnectGatewayId"]

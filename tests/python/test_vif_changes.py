@@ -7,10 +7,10 @@ import pytest
 
 from support import (
     CUSTOMER, PARTNER, THIRD, UNKNOWN_CONNECTION, UNKNOWN_VIF, allocate, available_connection,
-    create_dxgw, create_vgw, describe_connection, describe_vif, expect_error, vif_ids,
+    create_dxgw, create_vgw, describe_connection, describe_vif, expect_error, pick_location, vif_ids,
 )
 from support_vifs import (
-    CLIENT_ERR, create_public, create_transit, expected_router_config, peers_by_id,
+    CLIENT_ERR, attachments, create_public, create_transit, expected_router_config, peers_by_id,
     private_on_dxgw, private_on_vgw,
 )
 
@@ -282,6 +282,26 @@ def test_move_vif_between_connections(dx, ec2, proto):
         "virtualInterfaceName": "reuse", "vlan": 123, "asn": 65000, "virtualGatewayId": vgw_id})
 
 
+def test_move_vif_onto_a_lag(dx, ec2, proto):
+    # The CLI example moves a VIF from a connection onto a LAG.
+    client = dx(CUSTOMER, proto)
+    conn_id = available_connection(client, "port-a")
+    location, bandwidth = pick_location(client)
+    lag_id = client.create_lag(numberOfConnections=2, location=location, connectionsBandwidth=bandwidth,
+                               lagName="bundle")["lagId"]
+    assert client.describe_lags(lagId=lag_id)["lags"][0]["lagState"] == "available"
+    vif = private_on_vgw(client, ec2(CUSTOMER), conn_id, vlan=123)
+    vif_id = vif["virtualInterfaceId"]
+    moved = client.associate_virtual_interface(virtualInterfaceId=vif_id, connectionId=lag_id)
+    assert (moved["virtualInterfaceId"], moved["connectionId"], moved["virtualInterfaceState"]) == (
+        vif_id, lag_id, "pending")
+    assert [p["bgpPeerState"] for p in moved["bgpPeers"]] == ["deleting", "pending"]
+    settled = describe_vif(client, vif_id)
+    assert (settled["connectionId"], settled["virtualInterfaceState"]) == (lag_id, "available")
+    assert vif_ids(client, connectionId=lag_id) == [vif_id]
+    assert vif_ids(client, connectionId=conn_id) == []
+
+
 def test_partner_moves_hosted_vif(dx, proto):
     # The connection owner may move a VIF it hosts between its own ports; the
     # VIF stays the customer's.
@@ -301,6 +321,8 @@ def test_partner_moves_hosted_vif(dx, proto):
     assert after["bgpPeers"][0]["bgpPeerId"] == before["bgpPeers"][0]["bgpPeerId"]
     assert after["bgpPeers"][0]["bgpPeerState"] == "deleted"
     assert after["bgpPeers"][1]["bgpPeerState"] == "available"
+    # The VIF stays attached to its gateway through the move.
+    assert attachments(customer, dxgw_id) == [(vif_id, "PrivateVirtualInterface", "attached")]
 
 
 def test_move_refused_on_vlan_conflict(dx, ec2, proto):

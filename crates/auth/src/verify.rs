@@ -616,3 +616,627 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
         d,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use aws_sigv4::http_request::{
+        sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+    };
+    use aws_sigv4::sign::v4;
+
+    use super::*;
+
+    const KEY: &str = "AKIDEXAMPLE";
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    const ACCOUNT: &str = "111111111111";
+    const HOST: &str = "127.0.0.1:4599";
+    const DX: &[&str] = &["directconnect"];
+
+    fn creds() -> Credentials {
+        let mut c = Credentials::empty();
+        c.insert(KEY, SECRET, ACCOUNT).unwrap();
+        c.insert("222222222222", "other", "222222222222").unwrap();
+        c
+    }
+
+    fn at(amz: &str) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(parse_amz_date(amz).unwrap() as u64)
+    }
+
+    /// A request as the server will see it: owned parts plus the view.
+    #[derive(Clone)]
+    struct Wire {
+        method: &'static str,
+        path: String,
+        query: Option<String>,
+        headers: Vec<(String, Vec<u8>)>,
+        body: Vec<u8>,
+    }
+
+    impl Wire {
+        fn header(&self, name: &str) -> Option<String> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        }
+
+        fn set_header(&mut self, name: &str, value: &str) {
+            self.headers.retain(|(n, _)| n != name);
+            self.headers
+                .push((name.to_string(), value.as_bytes().to_vec()));
+        }
+
+        fn check(
+            &self,
+            creds: &Credentials,
+            services: &[&str],
+            now: SystemTime,
+        ) -> Result<Identity, VerifyError> {
+            let authorization = self.header("authorization");
+            let date = self.header("x-amz-date");
+            let token = self.header("x-amz-security-token");
+            let parts = AuthParts {
+                authorization: authorization.as_deref(),
+                x_amz_date: date.as_deref(),
+                security_token: token.as_deref(),
+                query: self.query.as_deref(),
+            };
+            let headers: Vec<(&str, &[u8])> = self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_slice()))
+                .collect();
+            let request = ReceivedRequest {
+                method: self.method,
+                path: &self.path,
+                query: self.query.as_deref(),
+                headers: &headers,
+                body: &self.body,
+            };
+            verify_request(&parts, &request, creds, services, now)
+        }
+
+        fn kind(&self, now: SystemTime) -> FailureKind {
+            self.check(&creds(), DX, now).unwrap_err().kind
+        }
+    }
+
+    /// Signs like aws-sdk-rust does (the crate's own HTTP signer), for
+    /// `key`/`secret`, in header or query form.
+    fn signed(
+        method: &'static str,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        key: &str,
+        secret: &str,
+        service: &str,
+        when: &str,
+        presign: Option<Duration>,
+    ) -> Wire {
+        let identity = aws_credential_types::Credentials::new(key, secret, None, None, "t").into();
+        let mut settings = SigningSettings::default();
+        if let Some(expires) = presign {
+            settings.signature_location = SignatureLocation::QueryParams;
+            settings.expires_in = Some(expires);
+        }
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name(service)
+            .time(at(when))
+            .settings(settings)
+            .build()
+            .unwrap()
+            .into();
+        let mut all: Vec<(&str, &str)> = vec![("host", HOST)];
+        all.extend_from_slice(headers);
+        let uri = format!("http://{HOST}{path_and_query}");
+        let signable = SignableRequest::new(
+            method,
+            uri.as_str(),
+            all.iter().copied(),
+            SignableBody::Bytes(body),
+        )
+        .unwrap();
+        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p.to_string(), Some(q.to_string())),
+            None => (path_and_query.to_string(), None),
+        };
+        let mut wire = Wire {
+            method,
+            path,
+            query,
+            headers: all
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                .collect(),
+            body: body.to_vec(),
+        };
+        let (new_headers, new_params) = instructions.into_parts();
+        for h in new_headers {
+            wire.set_header(h.name(), h.value());
+        }
+        if !new_params.is_empty() {
+            let mut q = wire.query.take().unwrap_or_default();
+            for (name, value) in new_params {
+                if !q.is_empty() {
+                    q.push('&');
+                }
+                let mut v = Vec::new();
+                uri_encode(value.as_bytes(), &mut v);
+                q.push_str(&format!("{name}={}", String::from_utf8(v).unwrap()));
+            }
+            wire.query = Some(q);
+        }
+        wire
+    }
+
+    const WHEN: &str = "20260315T101500Z";
+
+    fn json_call(body: &[u8]) -> Wire {
+        signed(
+            "POST",
+            "/",
+            &[
+                ("content-type", "application/x-amz-json-1.1"),
+                ("x-amz-target", "OvertureService.DescribeConnections"),
+                ("amz-sdk-request", "attempt=1;  max=3"),
+            ],
+            body,
+            KEY,
+            SECRET,
+            "directconnect",
+            WHEN,
+            None,
+        )
+    }
+
+    #[test]
+    fn aws_documentation_example_verifies() {
+        // The IAM ListUsers example of the SigV4 documentation, signature
+        // included, checked byte for byte.
+        let wire = Wire {
+            method: "GET",
+            path: "/".into(),
+            query: Some("Action=ListUsers&Version=2010-05-08".into()),
+            headers: vec![
+                (
+                    "content-type".into(),
+                    b"application/x-www-form-urlencoded; charset=utf-8".to_vec(),
+                ),
+                ("host".into(), b"iam.amazonaws.com".to_vec()),
+                ("x-amz-date".into(), b"20150830T123600Z".to_vec()),
+                (
+                    "authorization".into(),
+                    b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, \
+                      SignedHeaders=content-type;host;x-amz-date, \
+                      Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+                        .to_vec(),
+                ),
+            ],
+            body: Vec::new(),
+        };
+        let id = wire
+            .check(&creds(), &["iam"], at("20150830T123600Z"))
+            .unwrap();
+        assert_eq!(id.account, ACCOUNT);
+        assert_eq!(id.region, "us-east-1");
+        let mut tampered = wire.clone();
+        tampered.query = Some("Action=ListUsers&Version=2010-05-09".into());
+        let err = tampered
+            .check(&creds(), &["iam"], at("20150830T123600Z"))
+            .unwrap_err();
+        assert_eq!(err.kind, FailureKind::Mismatch);
+        assert!(err.detail.starts_with(MSG_MISMATCH), "{}", err.detail);
+        assert!(err.detail.contains("Version=2010-05-09"), "{}", err.detail);
+    }
+
+    #[test]
+    fn sdk_signed_request_verifies() {
+        let wire = json_call(br#"{"connectionId":"dxcon-abc"}"#);
+        let id = wire.check(&creds(), DX, at(WHEN)).unwrap();
+        assert_eq!(id.account, ACCOUNT);
+        assert_eq!(id.service.as_deref(), Some("directconnect"));
+        // Within the skew either way.
+        let later = at(WHEN) + Duration::from_secs(14 * 60);
+        assert!(wire.check(&creds(), DX, later).is_ok());
+        let earlier = at(WHEN) - Duration::from_secs(14 * 60);
+        assert!(wire.check(&creds(), DX, earlier).is_ok());
+        // An empty body and a CBOR path.
+        let cbor = signed(
+            "POST",
+            "/service/OvertureService/operation/DescribeLocations",
+            &[("smithy-protocol", "rpc-v2-cbor")],
+            b"",
+            KEY,
+            SECRET,
+            "directconnect",
+            WHEN,
+            None,
+        );
+        assert!(cbor.check(&creds(), DX, at(WHEN)).is_ok());
+    }
+
+    #[test]
+    fn tampering_is_a_mismatch() {
+        let wire = json_call(br#"{"connectionId":"dxcon-abc"}"#);
+        let now = at(WHEN);
+
+        let mut body = wire.clone();
+        body.body = br#"{"connectionId":"dxcon-xyz"}"#.to_vec();
+        assert_eq!(body.kind(now), FailureKind::Mismatch);
+
+        let mut target = wire.clone();
+        target.set_header("x-amz-target", "OvertureService.DeleteConnection");
+        assert_eq!(target.kind(now), FailureKind::Mismatch);
+
+        let mut path = wire.clone();
+        path.path = "/other".into();
+        assert_eq!(path.kind(now), FailureKind::Mismatch);
+
+        let mut method = wire.clone();
+        method.method = "PUT";
+        assert_eq!(method.kind(now), FailureKind::Mismatch);
+
+        // The scope's region altered after signing.
+        let mut region = wire.clone();
+        let auth = region
+            .header("authorization")
+            .unwrap()
+            .replace("/us-east-1/", "/eu-west-1/");
+        region.set_header("authorization", &auth);
+        assert_eq!(region.kind(now), FailureKind::Mismatch);
+
+        // An unsigned header may change freely; a signed one may not.
+        let mut extra = wire.clone();
+        extra.set_header("user-agent", "anything");
+        assert!(extra.check(&creds(), DX, now).is_ok());
+        let mut host = wire.clone();
+        host.set_header("host", "127.0.0.1:9999");
+        assert_eq!(host.kind(now), FailureKind::Mismatch);
+
+        // Inner whitespace of a signed header value is canonicalised away.
+        let mut spaces = wire.clone();
+        spaces.set_header("amz-sdk-request", "  attempt=1; max=3 ");
+        assert!(spaces.check(&creds(), DX, now).is_ok());
+    }
+
+    #[test]
+    fn wrong_secret_and_unknown_key() {
+        let now = at(WHEN);
+        let wrong = signed(
+            "POST",
+            "/",
+            &[],
+            b"{}",
+            KEY,
+            "not-the-secret",
+            "directconnect",
+            WHEN,
+            None,
+        );
+        assert_eq!(wrong.kind(now), FailureKind::Mismatch);
+        let unknown = signed(
+            "POST",
+            "/",
+            &[],
+            b"{}",
+            "AKIAUNKNOWN",
+            SECRET,
+            "directconnect",
+            WHEN,
+            None,
+        );
+        assert_eq!(unknown.kind(now), FailureKind::UnknownKey);
+        // Twelve digits are an account, but in strict mode only a listed key
+        // is known.
+        let digits = signed(
+            "POST",
+            "/",
+            &[],
+            b"{}",
+            "333333333333",
+            "x",
+            "directconnect",
+            WHEN,
+            None,
+        );
+        assert_eq!(digits.kind(now), FailureKind::UnknownKey);
+        let listed = signed(
+            "POST",
+            "/",
+            &[],
+            b"{}",
+            "222222222222",
+            "other",
+            "directconnect",
+            WHEN,
+            None,
+        );
+        assert_eq!(
+            listed.check(&creds(), DX, now).unwrap().account,
+            "222222222222"
+        );
+        // A session token cannot belong to a configured long-term key.
+        let mut token = signed(
+            "POST",
+            "/",
+            &[],
+            b"{}",
+            KEY,
+            SECRET,
+            "directconnect",
+            WHEN,
+            None,
+        );
+        token.set_header("x-amz-security-token", "FQoGZXIvYXdzE");
+        assert_eq!(token.kind(now), FailureKind::UnknownKey);
+    }
+
+    #[test]
+    fn clock_skew_and_expiry() {
+        let wire = json_call(b"{}");
+        let late = at(WHEN) + Duration::from_secs(15 * 60 + 1);
+        let err = wire.check(&creds(), DX, late).unwrap_err();
+        assert_eq!(err.kind, FailureKind::Expired);
+        assert_eq!(
+            err.detail,
+            "Signature expired: 20260315T101500Z is now earlier than 20260315T101501Z \
+             (20260315T103001Z - 15 min.)"
+        );
+        let early = at(WHEN) - Duration::from_secs(15 * 60 + 1);
+        let err = wire.check(&creds(), DX, early).unwrap_err();
+        assert_eq!(err.kind, FailureKind::Expired);
+        assert!(err
+            .detail
+            .starts_with("Signature not yet current: 20260315T101500Z is still later than"));
+        // The wire error: JSON and STS keep the detail, EC2 has its own text.
+        assert_eq!(err.wire(Dialect::Json).code, "InvalidSignatureException");
+        assert_eq!(err.wire(Dialect::Ec2).code, "RequestExpired");
+        assert_eq!(err.wire(Dialect::Sts).code, "SignatureDoesNotMatch");
+        assert_eq!(err.wire(Dialect::Sts).status, 403);
+    }
+
+    #[test]
+    fn scope_date_must_be_the_request_date() {
+        let mut wire = json_call(b"{}");
+        let auth = wire
+            .header("authorization")
+            .unwrap()
+            .replace("/20260315/", "/20260314/");
+        wire.set_header("authorization", &auth);
+        let err = wire.check(&creds(), DX, at(WHEN)).unwrap_err();
+        assert_eq!(err.kind, FailureKind::Mismatch);
+        assert!(
+            err.detail.contains("'20260314' != '20260315'"),
+            "{}",
+            err.detail
+        );
+    }
+
+    #[test]
+    fn host_and_date_must_be_signed() {
+        let now = at(WHEN);
+        let wire = json_call(b"{}");
+        let auth = wire.header("authorization").unwrap();
+        for (from, to, needle) in [("host;", "", "'Host'"), (";x-amz-date", "", "'X-Amz-Date'")] {
+            let mut w = wire.clone();
+            w.set_header("authorization", &auth.replacen(from, to, 1));
+            let err = w.check(&creds(), DX, now).unwrap_err();
+            assert_eq!(err.kind, FailureKind::Incomplete, "{from}");
+            assert!(err.detail.contains(needle), "{}", err.detail);
+            assert_eq!(err.wire(Dialect::Json).code, "IncompleteSignatureException");
+        }
+        let mut no_date = wire.clone();
+        no_date.headers.retain(|(n, _)| n != "x-amz-date");
+        assert_eq!(no_date.kind(now), FailureKind::Incomplete);
+        let mut many = wire.clone();
+        let list: Vec<String> = (0..=MAX_SIGNED_HEADERS).map(|i| format!("h{i}")).collect();
+        let auth_many = auth.replace(
+            "SignedHeaders=",
+            &format!("SignedHeaders={};", list.join(";")),
+        );
+        many.set_header("authorization", &auth_many);
+        assert_eq!(many.kind(now), FailureKind::Incomplete);
+    }
+
+    #[test]
+    fn missing_and_malformed() {
+        let mut wire = json_call(b"{}");
+        wire.headers.retain(|(n, _)| n != "authorization");
+        let err = wire.check(&creds(), DX, at(WHEN)).unwrap_err();
+        assert_eq!(err.kind, FailureKind::MissingToken);
+        let w = err.wire(Dialect::Json);
+        assert_eq!(
+            (w.code, w.status, w.message.as_str()),
+            (
+                "MissingAuthenticationTokenException",
+                400,
+                "Missing Authentication Token"
+            )
+        );
+        wire.set_header("authorization", "AWS4-HMAC-SHA256 Credential=x");
+        assert_eq!(wire.kind(at(WHEN)), FailureKind::Incomplete);
+    }
+
+    #[test]
+    fn scope_service_must_be_the_endpoint() {
+        let wire = signed("POST", "/", &[], b"{}", KEY, SECRET, "ec2", WHEN, None);
+        let err = wire.check(&creds(), DX, at(WHEN)).unwrap_err();
+        assert_eq!(err.kind, FailureKind::Mismatch);
+        assert!(err.detail.contains("'directconnect'"), "{}", err.detail);
+        assert!(wire.check(&creds(), &["ec2", "sts"], at(WHEN)).is_ok());
+    }
+
+    #[test]
+    fn payload_hash_header_must_match_the_body() {
+        let body = b"Action=DescribeVpnGateways&Version=2016-11-15";
+        let hash = hex::encode(Sha256::digest(body));
+        let form = [
+            (
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            ),
+            ("x-amz-content-sha256", hash.as_str()),
+        ];
+        let wire = signed("POST", "/", &form, body, KEY, SECRET, "ec2", WHEN, None);
+        assert!(wire.check(&creds(), &["ec2"], at(WHEN)).is_ok());
+        let mut swapped = wire.clone();
+        swapped.body = b"Action=DeleteVpnGateway&Version=2016-11-15".to_vec();
+        let err = swapped.check(&creds(), &["ec2"], at(WHEN)).unwrap_err();
+        assert_eq!(err.kind, FailureKind::Mismatch);
+        assert!(err.detail.contains("x-amz-content-sha256"));
+    }
+
+    #[test]
+    fn presigned_query() {
+        let expires = Duration::from_secs(300);
+        let wire = signed(
+            "GET",
+            "/?Action=DescribeVpnGateways&Version=2016-11-15&Filter.1.Name=state&Filter.1.Value.1=available",
+            &[],
+            b"",
+            KEY,
+            SECRET,
+            "ec2",
+            WHEN,
+            Some(expires),
+        );
+        assert!(wire.header("authorization").is_none());
+        assert!(wire.query.as_deref().unwrap().contains("X-Amz-Signature="));
+        let ok = wire.check(&creds(), &["ec2"], at(WHEN) + Duration::from_secs(299));
+        assert_eq!(ok.unwrap().account, ACCOUNT);
+
+        let mut tampered = wire.clone();
+        tampered.query = Some(
+            wire.query
+                .as_deref()
+                .unwrap()
+                .replace("Value.1=available", "Value.1=deleted"),
+        );
+        let err = tampered.check(&creds(), &["ec2"], at(WHEN)).unwrap_err();
+        assert_eq!(err.kind, FailureKind::Mismatch);
+        assert_eq!(err.wire(Dialect::Ec2).code, "AuthFailure");
+        assert_eq!(err.wire(Dialect::Ec2).status, 401);
+
+        let err = wire
+            .check(&creds(), &["ec2"], at(WHEN) + Duration::from_secs(301))
+            .unwrap_err();
+        assert_eq!(err.kind, FailureKind::Expired);
+        assert!(err
+            .detail
+            .starts_with("Signature expired: 20260315T102000Z"));
+    }
+
+    #[test]
+    fn canonical_uri_and_query_rules() {
+        let uri = |p: &str| {
+            let mut out = Vec::new();
+            canonical_uri(p, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(uri(""), "/");
+        assert_eq!(uri("/"), "/");
+        assert_eq!(uri("/a/./b/../c/"), "/a/c/");
+        assert_eq!(uri("//a//b"), "/a/b");
+        assert_eq!(uri("/a%2Fb c"), "/a%252Fb%20c");
+        let query = |q: &str, presigned: bool| {
+            let mut out = Vec::new();
+            canonical_query(q, presigned, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(query("b=2&a=1&a-b=3&a=0", false), "a=0&a=1&a-b=3&b=2");
+        assert_eq!(query("x=%7e%20y+z&flag", false), "flag=&x=~%20y%2Bz");
+        assert_eq!(query("%zz=%4", false), "%25zz=%254");
+        assert_eq!(query("X-Amz-Signature=ab&A=1", true), "A=1");
+        assert_eq!(
+            query("X-Amz-Signature=ab&A=1", false),
+            "A=1&X-Amz-Signature=ab"
+        );
+        let mut out = Vec::new();
+        trim_all(b"  a \t b   c  ", &mut out);
+        assert_eq!(out, b"a b c");
+    }
+
+    #[test]
+    fn amz_dates() {
+        assert_eq!(parse_amz_date("19700101T000000Z"), Some(0));
+        assert_eq!(parse_amz_date("20000229T235959Z"), Some(951_868_799));
+        for bad in [
+            "20230229T000000Z",
+            "20241301T000000Z",
+            "20240100T000000Z",
+            "20240101T240000Z",
+            "20240101T006000Z",
+            "2024010xT000000Z",
+            "20240101 000000Z",
+        ] {
+            assert_eq!(parse_amz_date(bad), None, "{bad}");
+        }
+        for s in ["20260315T101500Z", "20000229T235959Z", "21000301T000000Z"] {
+            assert_eq!(format_amz_date(parse_amz_date(s).unwrap()), s);
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        assert_eq!(parse_amz_date(&format_amz_date(now)), Some(now));
+    }
+
+    #[test]
+    fn wire_table() {
+        let e = |kind| VerifyError::new(kind, "detail");
+        let rows = [
+            (
+                FailureKind::UnknownKey,
+                Dialect::Json,
+                "UnrecognizedClientException",
+                400,
+            ),
+            (FailureKind::UnknownKey, Dialect::Ec2, "AuthFailure", 401),
+            (
+                FailureKind::UnknownKey,
+                Dialect::Sts,
+                "InvalidClientTokenId",
+                403,
+            ),
+            (
+                FailureKind::MissingToken,
+                Dialect::Sts,
+                "MissingAuthenticationToken",
+                403,
+            ),
+            (
+                FailureKind::Incomplete,
+                Dialect::Ec2,
+                "IncompleteSignature",
+                400,
+            ),
+            (
+                FailureKind::Mismatch,
+                Dialect::Json,
+                "InvalidSignatureException",
+                400,
+            ),
+            (
+                FailureKind::Mismatch,
+                Dialect::Sts,
+                "SignatureDoesNotMatch",
+                403,
+            ),
+        ];
+        for (kind, dialect, code, status) in rows {
+            let w = e(kind).wire(dialect);
+            assert_eq!((w.code, w.status), (code, status), "{kind:?} {dialect:?}");
+        }
+        assert_eq!(
+            e(FailureKind::UnknownKey).wire(Dialect::Json).message,
+            "The security token included in the request is invalid."
+        );
+    }
+}

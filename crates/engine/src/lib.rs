@@ -122,14 +122,24 @@ impl Engine {
         let now = self.clock.now(wall_now);
         self.settle(now);
         let delays = self.ec2_delays();
-        self.ec2.execute(
+        let detached = match &req {
+            Ec2Request::DetachVpnGateway { vpn_gateway_id, .. } => Some(vpn_gateway_id.clone()),
+            _ => None,
+        };
+        let out = self.ec2.execute(
             &caller.account,
             &caller.region,
             req,
             now,
             self.ids.rng(),
             &delays,
-        )
+        )?;
+        if let Some(vgw) = detached {
+            // Detaching the VGW from its VPC disassociates it from its DX
+            // gateway (resources.md §9).
+            ops::associations::disassociate_gateway(self, &vgw, now);
+        }
+        Ok(out)
     }
 
     fn ec2_delays(&self) -> ec2::Ec2Delays {

@@ -310,25 +310,26 @@ async fn delete_of_an_unknown_vif_fails() {
 }
 
 #[tokio::test]
-async fn an_unimplemented_operation_is_not_implemented_501() {
+async fn an_unknown_lag_is_reported_as_terraform_expects() {
     let server = Server::start();
     let partner = server.client(PARTNER);
 
     let err = partner
         .describe_lags()
+        .lag_id("dxlag-fzzzzzzz")
         .send()
         .await
-        .expect_err("DescribeLags succeeded");
+        .expect_err("DescribeLags of an unknown LAG succeeded");
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
     assert_eq!(
-        err.raw_response().map(|r| r.status().as_u16()),
-        Some(501),
-        "status of an unimplemented operation: {err:?}"
+        err.code(),
+        Some("DirectConnectClientException"),
+        "code: {err:?}"
     );
-    assert_eq!(err.code(), Some("NotImplemented"), "code: {err:?}");
     let message = err.message().unwrap_or_default().to_string();
     assert!(
-        message.contains("DescribeLags"),
-        "the message names the operation: {message}"
+        message.contains("Could not find Lag with ID dxlag-fzzzzzzz"),
+        "message: {message}"
     );
 }
 

@@ -7,7 +7,6 @@
 
 mod common;
 
-use aws_sdk_directconnect::error::ProvideErrorMetadata;
 use aws_sdk_directconnect::operation::accept_direct_connect_gateway_association_proposal::AcceptDirectConnectGatewayAssociationProposalError;
 use aws_sdk_directconnect::types::{
     AddressFamily, DirectConnectGatewayAssociation, DirectConnectGatewayAssociationProposalState,
@@ -77,7 +76,10 @@ fn check_vgw_association(
     vgw_owner: &str,
 ) {
     assert_eq!(assoc.direct_connect_gateway_id(), Some(dxgw_id));
-    assert_eq!(assoc.direct_connect_gateway_owner_account(), Some(dxgw_owner));
+    assert_eq!(
+        assoc.direct_connect_gateway_owner_account(),
+        Some(dxgw_owner)
+    );
     assert!(
         assoc.association_id().is_some_and(|id| id.len() == 36),
         "associationId: {assoc:?}"
@@ -155,7 +157,9 @@ async fn vgw_association_defaults_to_the_vpc_cidr() {
         .await
         .expect("DescribeDirectConnectGatewayAssociations as a third party");
     assert!(
-        seen_by_third.direct_connect_gateway_associations().is_empty(),
+        seen_by_third
+            .direct_connect_gateway_associations()
+            .is_empty(),
         "a third party sees {association_id}"
     );
 
@@ -251,7 +255,10 @@ async fn cross_account_proposal_accepted_with_override_prefixes() {
         proposed.proposal_state(),
         Some(&DirectConnectGatewayAssociationProposalState::Requested)
     );
-    assert_eq!(proposed.direct_connect_gateway_owner_account(), Some(PARTNER));
+    assert_eq!(
+        proposed.direct_connect_gateway_owner_account(),
+        Some(PARTNER)
+    );
     let gateway = proposed.associated_gateway().expect("associatedGateway");
     assert_eq!(gateway.id(), Some(vgw_id.as_str()));
     assert_eq!(gateway.owner_account(), Some(CUSTOMER));
@@ -373,7 +380,10 @@ async fn accepting_from_another_region_cannot_find_the_vgw() {
             .send()
             .await,
     );
-    assert_eq!(message, format!("The VirtualGateway {vgw_id} does not exist."));
+    assert_eq!(
+        message,
+        format!("The VirtualGateway {vgw_id} does not exist.")
+    );
     let listed = partner
         .describe_direct_connect_gateway_associations()
         .direct_connect_gateway_id(&dxgw_id)

@@ -6,13 +6,14 @@ use dxlocal_auth::Credentials;
 use dxlocal_engine::{Engine, EngineConfig, Lifecycle};
 use parking_lot::Mutex;
 
-use crate::config::ServerConfig;
+use crate::config::{AuthMode, ServerConfig};
 
 pub(crate) struct App {
     /// Locked only around an engine call: decoding happens before and
     /// encoding after, so requests contend for the engine alone.
     pub engine: Mutex<Engine>,
     pub credentials: Credentials,
+    pub auth: AuthMode,
     pub lifecycle: Lifecycle,
     pub request_log: bool,
 }
@@ -27,6 +28,7 @@ impl App {
         App {
             engine: Mutex::new(Engine::new(engine_config, wall_now())),
             credentials: config.credentials,
+            auth: config.auth,
             lifecycle: config.lifecycle,
             request_log: config.request_log,
         }

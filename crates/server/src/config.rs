@@ -1,12 +1,36 @@
 //! Server configuration and the command line that produces it.
 
+use std::fmt;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use dxlocal_auth::{Credentials, CredentialsError};
 use dxlocal_engine::Lifecycle;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:4599";
+
+/// Whether SigV4 signatures are checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum AuthMode {
+    /// Signatures are parsed for the caller's account and region but not
+    /// checked; any secret works. An unparseable signature is still refused.
+    #[default]
+    Off,
+    /// Every Direct Connect, EC2 and STS request must carry a valid SigV4
+    /// signature (header or presigned query) by a key of the credentials
+    /// file, dated within 15 minutes of the server's clock. The admin API
+    /// stays open.
+    Strict,
+}
+
+impl AuthMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMode::Off => "off",
+            AuthMode::Strict => "strict",
+        }
+    }
+}
 
 /// Everything the server needs besides a listener.
 #[derive(Debug, Clone)]
@@ -15,6 +39,7 @@ pub struct ServerConfig {
     /// Seed for resource IDs; `None` draws one at random.
     pub seed: Option<u64>,
     pub credentials: Credentials,
+    pub auth: AuthMode,
     /// One line per request on stderr.
     pub request_log: bool,
 }
@@ -25,8 +50,44 @@ impl Default for ServerConfig {
             lifecycle: Lifecycle::default(),
             seed: None,
             credentials: Credentials::empty(),
+            auth: AuthMode::Off,
             request_log: true,
         }
+    }
+}
+
+/// Why the command line does not make a usable configuration.
+#[derive(Debug)]
+pub enum ConfigError {
+    Credentials(CredentialsError),
+    /// `--auth strict` without `--credentials`: no key could ever verify.
+    StrictWithoutCredentials,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Credentials(e) => e.fmt(f),
+            ConfigError::StrictWithoutCredentials => f.write_str(
+                "--auth strict needs --credentials (or DXLOCAL_CREDENTIALS): \
+                 signatures are verified against the secrets in that file",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Credentials(e) => Some(e),
+            ConfigError::StrictWithoutCredentials => None,
+        }
+    }
+}
+
+impl From<CredentialsError> for ConfigError {
+    fn from(e: CredentialsError) -> Self {
+        ConfigError::Credentials(e)
     }
 }
 
@@ -80,10 +141,24 @@ pub struct ServeArgs {
     /// Seed for generated resource IDs, for reproducible runs.
     #[arg(long, env = "DXLOCAL_SEED", value_name = "N")]
     pub seed: Option<u64>,
+
+    /// SigV4 verification: off (any secret works) or strict (signatures
+    /// checked against --credentials). The admin API is never authenticated.
+    #[arg(
+        long,
+        env = "DXLOCAL_AUTH",
+        value_enum,
+        default_value_t = AuthMode::Off,
+        value_name = "MODE"
+    )]
+    pub auth: AuthMode,
 }
 
 impl ServeArgs {
-    pub fn to_config(&self) -> Result<ServerConfig, CredentialsError> {
+    pub fn to_config(&self) -> Result<ServerConfig, ConfigError> {
+        if self.auth == AuthMode::Strict && self.credentials.is_none() {
+            return Err(ConfigError::StrictWithoutCredentials);
+        }
         let credentials = match &self.credentials {
             Some(path) => Credentials::load(path)?,
             None => Credentials::empty(),
@@ -92,6 +167,7 @@ impl ServeArgs {
             lifecycle: self.lifecycle,
             seed: self.seed,
             credentials,
+            auth: self.auth,
             request_log: true,
         })
     }
@@ -116,6 +192,7 @@ mod tests {
         assert_eq!(args.lifecycle, Lifecycle::Instant);
         assert_eq!(args.seed, None);
         assert!(args.credentials.is_none());
+        assert_eq!(args.auth, AuthMode::Off);
 
         let Cli {
             command: Command::Serve(args),
@@ -135,6 +212,43 @@ mod tests {
         let config = args.to_config().unwrap();
         assert_eq!(config.seed, Some(42));
         assert!(config.credentials.is_empty());
+    }
+
+    #[test]
+    fn auth_mode_flag() {
+        let Cli {
+            command: Command::Serve(args),
+        } = Cli::parse_from(["dxlocal", "serve", "--auth", "strict"]);
+        assert_eq!(args.auth, AuthMode::Strict);
+        // Strict without a credentials file could never accept a request.
+        let err = args.to_config().unwrap_err();
+        assert!(matches!(err, ConfigError::StrictWithoutCredentials));
+        assert!(err.to_string().contains("--credentials"), "{err}");
+
+        let path = std::env::temp_dir().join(format!("dxlocal-auth-{}.json", std::process::id()));
+        std::fs::write(
+            &path,
+            r#"{"credentials":[{"accessKeyId":"AKIAX","secretAccessKey":"s","accountId":"111111111111"}]}"#,
+        )
+        .unwrap();
+        let Cli {
+            command: Command::Serve(args),
+        } = Cli::parse_from([
+            "dxlocal",
+            "serve",
+            "--auth",
+            "strict",
+            "--credentials",
+            path.to_str().unwrap(),
+        ]);
+        let config = args.to_config();
+        let _ = std::fs::remove_file(&path);
+        let config = config.unwrap();
+        assert_eq!(config.auth, AuthMode::Strict);
+        assert_eq!(config.credentials.len(), 1);
+
+        let err = Cli::try_parse_from(["dxlocal", "serve", "--auth", "lax"]).unwrap_err();
+        assert!(err.to_string().contains("lax"));
     }
 
     #[test]

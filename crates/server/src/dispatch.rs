@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use dxlocal_auth::Identity;
+use dxlocal_auth::{Dialect, Identity, VerifyError};
 use dxlocal_engine::Caller;
 use dxlocal_model::ec2::Ec2Error;
 use dxlocal_model::ApiError;
@@ -257,6 +257,54 @@ fn query_error(
         target,
         protocol: service.label(),
         error: Some(e.code.clone()),
+    }
+}
+
+/// The reply for a request strict mode refused, in the shape and with the
+/// code of the service it was for (see `VerifyError::wire` for the table).
+pub(crate) fn refused(
+    route: Route,
+    head: &Head<'_>,
+    identity: &Identity,
+    failure: &VerifyError,
+    body: &[u8],
+    request_id: &str,
+) -> Outcome {
+    match route {
+        Route::DirectConnect(protocol) => {
+            let w = failure.wire(Dialect::Json);
+            let e = ApiError::new(w.code, w.status, w.message);
+            Outcome {
+                reply: dxlocal_wire::encode_error(protocol, &e, request_id),
+                target: Cow::Owned(claimed_operation(protocol, head)),
+                protocol: protocol_label(protocol),
+                error: Some(e.code.to_string()),
+            }
+        }
+        _ => {
+            // An unsigned GetCallerIdentity has no scope to name STS, but
+            // it is still STS that answers.
+            let form = query::parse_form(body, head.query).ok();
+            let service = match form.as_ref().map(|f| f.action.as_str()) {
+                Some("GetCallerIdentity") => QueryService::Sts,
+                _ => QueryService::from_scope(identity),
+            };
+            let dialect = match service {
+                QueryService::Sts => Dialect::Sts,
+                QueryService::Ec2 => Dialect::Ec2,
+            };
+            let w = failure.wire(dialect);
+            let target = match form {
+                Some(f) => Cow::Owned(shorten(&f.action)),
+                None => Cow::Borrowed("-"),
+            };
+            query_error(
+                service,
+                target,
+                &Ec2Error::new(w.code, w.status, w.message),
+                request_id,
+            )
+        }
     }
 }
 

@@ -8,10 +8,12 @@ use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use dxlocal_auth::{identify_lenient, AuthParts, Identity};
+use dxlocal_auth::{
+    identify_lenient, verify_request, AuthParts, Identity, ReceivedRequest, VerifyError,
+};
 use dxlocal_wire::{Route, WireReply, MAX_BODY_BYTES};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
@@ -24,7 +26,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::app::App;
-use crate::config::ServerConfig;
+use crate::config::{AuthMode, ServerConfig};
 use crate::dispatch::{self, Head, Outcome, Rejection};
 use crate::log::RequestRecord;
 
@@ -130,6 +132,8 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
         _ => identify(app, headers, head.query),
     };
 
+    // Why strict mode refused the request, for the log.
+    let mut strict_failure: Option<VerifyError> = None;
     // A rejected body may be partly unread, so its connection is not reused.
     let (outcome, close) = if route == Route::NotFound {
         // Nothing can use the body; hyper discards it.
@@ -141,6 +145,22 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
         match read_body(body, headers).await {
             Ok(bytes) => {
                 let outcome = run(route, &head, &identity, &request_id, || {
+                    if needs_verification(app.auth, route) {
+                        // Refused before decoding, so a refused request
+                        // never reaches the engine and changes nothing.
+                        if let Err(failure) = verify(app, route, &parts, &bytes) {
+                            let outcome = dispatch::refused(
+                                route,
+                                &head,
+                                &identity,
+                                &failure,
+                                &bytes,
+                                &request_id,
+                            );
+                            strict_failure = Some(failure);
+                            return outcome;
+                        }
+                    }
                     dispatch::handle(
                         app,
                         route,
@@ -163,10 +183,18 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let (response, request_id) = into_response(outcome.reply, &request_id, close);
     if app.request_log {
         let admin = route == Route::Admin;
-        let auth_note = auth_error.as_deref();
+        let auth_note = match &strict_failure {
+            Some(failure) => Some(failure.log_note()),
+            None => auth_error.as_deref(),
+        };
         RequestRecord {
             target: &outcome.target,
-            account: if admin { "-" } else { &identity.account },
+            // A refused caller's claimed account is not an account.
+            account: if admin || strict_failure.is_some() {
+                "-"
+            } else {
+                &identity.account
+            },
             region: if admin { "-" } else { &identity.region },
             protocol: outcome.protocol,
             status: response.status().as_u16(),
@@ -194,8 +222,68 @@ fn run(
         .unwrap_or_else(|_| dispatch::internal_error(route, head, identity, request_id))
 }
 
-/// The caller. Signatures are not verified yet; one that does not even
-/// parse comes back as the error the dispatcher answers with.
+/// Strict mode checks every request that reaches Direct Connect, EC2 or
+/// STS; the admin API and unrouted requests are never authenticated.
+fn needs_verification(mode: AuthMode, route: Route) -> bool {
+    mode == AuthMode::Strict && matches!(route, Route::DirectConnect(_) | Route::Query)
+}
+
+/// Verifies the request's SigV4 signature over exactly what was received.
+/// The clock is the real wall clock, not the emulator's virtual one: SDKs
+/// sign with the machine's time, and advancing virtual time (to expire
+/// resources) must not make every signature look stale.
+fn verify(
+    app: &App,
+    route: Route,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Result<(), VerifyError> {
+    let text = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+    };
+    let authorization = text("authorization");
+    let x_amz_date = text("x-amz-date");
+    let security_token = text("x-amz-security-token");
+    let auth = AuthParts {
+        authorization: authorization.as_deref(),
+        x_amz_date: x_amz_date.as_deref(),
+        security_token: security_token.as_deref(),
+        query: parts.uri.query(),
+    };
+    let headers: Vec<(&str, &[u8])> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
+    let request = ReceivedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &headers,
+        body,
+    };
+    // The credential scope must name the endpoint's service, as on AWS.
+    let services: &[&str] = match route {
+        Route::Query => &["ec2", "sts"],
+        _ => &["directconnect"],
+    };
+    verify_request(
+        &auth,
+        &request,
+        &app.credentials,
+        services,
+        SystemTime::now(),
+    )
+    .map(|_| ())
+}
+
+/// The caller as the signature claims it. With `--auth off` nothing is
+/// verified; a signature that does not even parse comes back as the error
+/// the dispatcher answers with. With `--auth strict` the claim is checked
+/// once the body is in (see [`verify`]).
 fn identify(app: &App, headers: &HeaderMap, query: Option<&str>) -> (Identity, Option<String>) {
     // Non-UTF-8 bytes are kept (lossily) so the parser reports them rather
     // than the request silently counting as unsigned.

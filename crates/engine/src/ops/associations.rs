@@ -909,3 +909,28 @@ pub fn delete_direct_connect_gateway_association_proposal(
         direct_connect_gateway_association_proposal: Some(out),
     })
 }
+
+/// Starts disassociating every live association of a VGW or TGW (its EC2
+/// side went away).
+pub fn disassociate_gateway(eng: &mut Engine, associated_id: &str, now: f64) {
+    let ids: Vec<String> = eng
+        .state
+        .live_associations_with(associated_id)
+        .filter(|a| a.state != AssocState::Disassociating)
+        .map(|a| a.id.clone())
+        .collect();
+    let delay = eng.delay(|d| d.association_change);
+    for id in ids {
+        if let Some(a) = eng.state.associations.get_mut(&id) {
+            a.state = AssocState::Disassociating;
+        }
+        eng.timers.schedule(
+            now + delay,
+            Event::Association {
+                id,
+                from: AssocState::Disassociating,
+                to: AssocState::Disassociated,
+            },
+        );
+    }
+}

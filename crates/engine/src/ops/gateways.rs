@@ -89,11 +89,13 @@ pub fn private_target(
                 .filter(|g| &g.owner == account && g.state == DirectConnectGatewayState::Available)
                 .ok_or_else(|| gateway_not_found(id))?;
             let attached: Vec<_> = eng.state.live_attachments_of(id).collect();
-            // TGW associations are not emulated yet; a transit VIF is the
-            // other way a gateway becomes transit-only.
-            if attached
+            let transit_vif = attached
                 .iter()
-                .any(|a| a.kind == DirectConnectGatewayAttachmentType::TransitVirtualInterface)
+                .any(|a| a.kind == DirectConnectGatewayAttachmentType::TransitVirtualInterface);
+            if transit_vif
+                || eng
+                    .state
+                    .has_live_association(id, GatewayType::TransitGateway)
             {
                 return Err(ApiError::client(format!(
                     "Direct Connect Gateway {id} is associated with a transit gateway; private virtual interfaces cannot be attached"

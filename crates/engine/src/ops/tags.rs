@@ -17,7 +17,8 @@ pub enum TagErrors {
 }
 
 fn reserved(key: &str) -> bool {
-    key.len() >= 4 && key[..4].eq_ignore_ascii_case("aws:")
+    // `get` and not `[..4]`: byte 4 may fall inside a multi-byte character.
+    key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
 }
 
 /// Checks tags given to a create call or TagResource, against the tags the

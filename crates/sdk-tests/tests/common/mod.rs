@@ -354,11 +354,7 @@ impl Server {
             ],
             body.as_bytes(),
         );
-        assert_eq!(
-            response.status, 200,
-            "EC2 {form} failed: {}",
-            response.body
-        );
+        assert_eq!(response.status, 200, "EC2 {form} failed: {}", response.body);
         response
     }
 

@@ -143,6 +143,18 @@ async function clientError(fn) {
 
 let server;
 
+/** A test body whose failure message ends with the server's request log. */
+function withServerLog(fn) {
+  return async () => {
+    try {
+      await fn();
+    } catch (err) {
+      err.message += `\n--- dxlocal stderr (${server.url}) ---\n${server.log().slice(-8000)}`;
+      throw err;
+    }
+  };
+}
+
 before(async () => {
   server = await startServer();
 });
@@ -260,7 +272,7 @@ for (const protocol of PROTOCOLS) {
       return virtualInterfaces[0];
     }
 
-    test("the customer confirms the VIF onto its Direct Connect gateway", async () => {
+    test("the customer confirms the VIF onto its Direct Connect gateway", withServerLog(async () => {
       wire.length = 0;
       const vifId = await allocatedVif(101);
 
@@ -301,9 +313,9 @@ for (const protocol of PROTOCOLS) {
         "DescribeVirtualInterfaces",
       ]);
       assert.ok(wire.every((w) => w.status === 200), JSON.stringify(wire.map((w) => w.status)));
-    });
+    }));
 
-    test("the allocating partner cannot confirm", async () => {
+    test("the allocating partner cannot confirm", withServerLog(async () => {
       wire.length = 0;
       const vifId = await allocatedVif(102);
       const err = await clientError(() =>
@@ -317,9 +329,9 @@ for (const protocol of PROTOCOLS) {
       const ops = protocol.checkWire(wire);
       assert.equal(ops.at(-2), "ConfirmPrivateVirtualInterface");
       assert.equal(wire.at(-2).status, 400);
-    });
+    }));
 
-    test("a missing virtualInterfaceId is the server's validation error", async () => {
+    test("a missing virtualInterfaceId is the server's validation error", withServerLog(async () => {
       wire.length = 0;
       // Unlike botocore and the Rust SDK, the JS SDK sends this as is.
       const err = await clientError(() => customer.send(new ConfirmPrivateVirtualInterfaceCommand({})));
@@ -328,6 +340,6 @@ for (const protocol of PROTOCOLS) {
         "1 validation error detected: Value null at 'virtualInterfaceId' failed to satisfy constraint: Member must not be null",
       );
       assert.deepEqual(protocol.checkWire(wire), ["ConfirmPrivateVirtualInterface"]);
-    });
+    }));
   });
 }

@@ -59,10 +59,18 @@ def _fresh(strict):
     strict.reset()
 
 
+_CLIENTS: dict = {}
+
+
 def client(strict, service, key=PARTNER_KEY, secret=PARTNER_SECRET, session=None, region=REGION):
-    return (session or boto3.Session()).client(
-        service, region_name=region, endpoint_url=strict.url,
-        aws_access_key_id=key, aws_secret_access_key=secret, config=NO_RETRIES)
+    # Building a boto3 client costs tens of milliseconds; the tests build
+    # the same few over and over.
+    cache_key = (strict.url, service, key, secret, id(session), region)
+    if cache_key not in _CLIENTS:
+        _CLIENTS[cache_key] = (session or boto3.Session()).client(
+            service, region_name=region, endpoint_url=strict.url,
+            aws_access_key_id=key, aws_secret_access_key=secret, config=NO_RETRIES)
+    return _CLIENTS[cache_key]
 
 
 def connection_count(strict) -> int:

@@ -20,6 +20,9 @@ pub struct EngineConfig {
     /// accounts not listed in `partners`. Off by default: any account may
     /// act as a partner.
     pub restrict_partner_operations: bool,
+    /// Refuse DeleteDirectConnectGateway at once while associations exist,
+    /// instead of the observed accept-then-revert.
+    pub gateway_delete_with_associations_fails: bool,
 }
 
 /// Service quotas (resources.md §21), all configurable.
@@ -82,6 +85,9 @@ pub struct Delays {
     pub vgw_attach: f64,
     pub vgw_delete: f64,
     pub association_change: f64,
+    /// A DX gateway deleted with associations left returns to `available`
+    /// after this long (observed: a few minutes).
+    pub gateway_delete_revert: f64,
     /// An unanswered proposal expires after this long (7 days).
     pub proposal_expiry: f64,
     /// Accepted or deleted proposals stay visible this long (3 days).
@@ -106,6 +112,7 @@ impl Default for Delays {
             vgw_attach: 2.0,
             vgw_delete: 10.0,
             association_change: 10.0,
+            gateway_delete_revert: 120.0,
             proposal_expiry: 7.0 * 86400.0,
             proposal_tail: 3.0 * 86400.0,
             deleted_visible: 15.0 * 60.0,

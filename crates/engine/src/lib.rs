@@ -265,6 +265,12 @@ impl Engine {
                     return;
                 }
                 g.state = to;
+                if to == G::Available {
+                    // The observed revert of a delete that left associations.
+                    g.state_change_error = Some(
+                        "Direct Connect Gateway could not be deleted because it still has associations".into(),
+                    );
+                }
                 if to == G::Deleted {
                     // Deleted gateways are not returned at all (operations.md §H).
                     self.state.remove_gateway(&id);
@@ -326,6 +332,15 @@ impl Engine {
                 }
                 if to == BGPPeerState::Deleted {
                     p.status = BGPStatus::Down;
+                    let purge = at + self.retention();
+                    self.timers
+                        .schedule(purge, Event::PurgePeer { vif_id, peer_id });
+                }
+            }
+            Event::PurgePeer { vif_id, peer_id } => {
+                if let Some(v) = self.state.vifs.get_mut(&vif_id) {
+                    v.peers
+                        .retain(|p| !(p.id == peer_id && p.state == BGPPeerState::Deleted));
                 }
             }
             Event::FailoverTestEnds { test_id } => {

@@ -54,6 +54,11 @@ pub enum Event {
         from: BGPPeerState,
         to: BGPPeerState,
     },
+    /// A deleted BGP peer leaving `bgpPeers` at the end of its tail.
+    PurgePeer {
+        vif_id: String,
+        peer_id: String,
+    },
     /// A failover test reaching the end of its duration.
     FailoverTestEnds {
         test_id: String,

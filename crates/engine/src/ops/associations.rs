@@ -263,9 +263,10 @@ fn check_association(
                 )));
             }
             if allowed.is_empty() {
-                return Err(ApiError::client(
-                    "addAllowedPrefixesToDirectConnectGateway is required for a transit gateway association",
-                ));
+                return Err(ApiError::client(format!(
+                    "addAllowedPrefixesToDirectConnectGateway is required to associate transit gateway {} with Direct Connect Gateway {gateway_id}",
+                    far.id
+                )));
             }
             if far.asn == gw.amazon_side_asn {
                 return Err(ApiError::client(format!(
@@ -555,9 +556,10 @@ pub fn update_direct_connect_gateway_association(
     allowed.retain(|c| !remove.contains(c));
     if a.associated_type == GatewayType::TransitGateway {
         if allowed.is_empty() {
-            return Err(ApiError::client(
-                "A transit gateway association needs at least one allowed prefix",
-            ));
+            return Err(ApiError::client(format!(
+                "Direct Connect Gateway Association {id} with transit gateway {} needs at least one allowed prefix",
+                a.associated_id
+            )));
         }
         // The ASN was checked when the association was made.
         let far = Far {

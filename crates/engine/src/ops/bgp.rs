@@ -62,13 +62,19 @@ pub fn create_bgp_peer(
         )));
     }
     // A second session per family needs a logically redundant port (resources.md §7).
-    let redundant = eng
-        .state
-        .connections
-        .get(&vif.connection_id)
-        .is_some_and(|c| {
-            super::connections::to_api(c).has_logical_redundancy == Some(HasLogicalRedundancy::Yes)
-        });
+    let redundant = match eng.state.lags.get(&vif.connection_id) {
+        Some(lag) => {
+            super::lags::to_api(eng, lag).has_logical_redundancy == Some(HasLogicalRedundancy::Yes)
+        }
+        None => eng
+            .state
+            .connections
+            .get(&vif.connection_id)
+            .is_some_and(|c| {
+                super::connections::to_api(c).has_logical_redundancy
+                    == Some(HasLogicalRedundancy::Yes)
+            }),
+    };
     let limit = eng.config.quotas.bgp_peers_per_family * if redundant { 2 } else { 1 };
     let same = vif
         .peers
@@ -151,25 +157,27 @@ pub fn delete_bgp_peer(
         .ok_or_else(|| missing_member("virtualInterfaceId"))?;
     let vif = owned(eng, cx, &id, "delete BGP peers")?;
     // By peer ID, or (as Terraform does) by ASN and customer address.
-    let target = match (
-        &input.bgp_peer_id,
-        input.asn_long.or(input.asn.map(i64::from)),
-        &input.customer_address,
-    ) {
-        (Some(pid), _, _) => vif.peers.iter().find(|p| &p.id == pid && live_peer(p)),
-        (None, Some(asn), Some(addr)) => vif
-            .peers
-            .iter()
-            .find(|p| p.asn == asn && &p.customer_address == addr && live_peer(p)),
+    let asn = input.asn_long.or(input.asn.map(i64::from));
+    let (target, asked) = match (&input.bgp_peer_id, asn, &input.customer_address) {
+        (Some(pid), _, _) => (
+            vif.peers.iter().find(|p| &p.id == pid && live_peer(p)),
+            pid.clone(),
+        ),
+        (None, Some(asn), Some(addr)) => (
+            vif.peers
+                .iter()
+                .find(|p| p.asn == asn && &p.customer_address == addr && live_peer(p)),
+            format!("with ASN {asn} and customer address {addr}"),
+        ),
         _ => {
             return Err(ApiError::client(
                 "Identify the BGP peer by bgpPeerId, or by asn and customerAddress",
             ))
         }
-    }
-    .ok_or_else(|| {
+    };
+    let target = target.ok_or_else(|| {
         ApiError::client(format!(
-            "The BGP peer does not exist on virtual interface {id}"
+            "BGP peer {asked} does not exist on virtual interface {id}"
         ))
     })?;
     if vif.peers.iter().filter(|p| live_peer(p)).count() <= 1 {

@@ -262,16 +262,34 @@ pub fn delete_direct_connect_gateway(
         )));
     }
     let _ = gw;
-    let delay = eng.delay(|d| d.gateway_deleting_to_deleted);
+    // With associations left AWS accepts the delete, shows `deleting`, and
+    // some minutes later puts the gateway back (observed, resources.md §8).
+    let reverts = eng.state.live_associations_of(id).next().is_some();
+    if reverts && eng.config.gateway_delete_with_associations_fails {
+        return Err(ApiError::client(format!(
+            "Direct Connect Gateway {id} has associations; delete them first"
+        )));
+    }
+    let delay = if reverts {
+        eng.config.delays.gateway_delete_revert
+    } else {
+        eng.delay(|d| d.gateway_deleting_to_deleted)
+    };
     let gw = eng.state.gateways.get_mut(id).expect("checked above");
     gw.state = DirectConnectGatewayState::Deleting;
+    gw.state_change_error = None;
     let out = to_api(gw);
+    let to = if reverts {
+        DirectConnectGatewayState::Available
+    } else {
+        DirectConnectGatewayState::Deleted
+    };
     eng.timers.schedule(
         cx.now + delay,
         Event::Gateway {
             id: id.to_string(),
             from: DirectConnectGatewayState::Deleting,
-            to: DirectConnectGatewayState::Deleted,
+            to,
         },
     );
     Ok(DeleteDirectConnectGatewayResult {

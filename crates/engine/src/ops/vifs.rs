@@ -910,6 +910,14 @@ pub fn associate_virtual_interface(
     if !vif.is_live() || vif.state == VirtualInterfaceState::Deleting {
         return Err(not_found(id));
     }
+    // [choice] an unconfirmed hosted VIF stays where it was allocated: moved,
+    // it would provision without a gateway and could never be confirmed.
+    if vif.state == VirtualInterfaceState::Confirming {
+        return Err(ApiError::client(format!(
+            "Virtual interface {id} is awaiting confirmation by {} and cannot be moved",
+            vif.owner
+        )));
+    }
     if vif.connection_id == target_id {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is already on {target_id}"

@@ -381,3 +381,97 @@ impl Server {
         );
     }
 }
+
+// -- Servers with extra flags and clients with explicit keys (strict auth) --
+
+impl Server {
+    /// Like [`Server::start`] with more `serve` flags appended (e.g.
+    /// `--auth strict --credentials <file>`).
+    pub fn start_with_args(extra: &[&str]) -> Server {
+        let binary = server_binary();
+        let mut child = Command::new(&binary)
+            .args(["serve", "--listen", "127.0.0.1:0", "--seed", "1"])
+            .args(extra)
+            .env_remove("DXLOCAL_LISTEN")
+            .env_remove("DXLOCAL_LIFECYCLE")
+            .env_remove("DXLOCAL_CREDENTIALS")
+            .env_remove("DXLOCAL_SEED")
+            .env_remove("DXLOCAL_AUTH")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            let result = reader.read_line(&mut line).map(|_| line);
+            let _ = tx.send(result);
+            let mut rest = Vec::new();
+            let _ = reader.read_to_end(&mut rest);
+        });
+        let line = match rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok(Ok(line)) => line,
+            Ok(Err(e)) => fail_start(&mut child, &log, &format!("cannot read its stdout: {e}")),
+            Err(_) => fail_start(&mut child, &log, "it printed no listening line in time"),
+        };
+        let Some(url) = line.trim_end().strip_prefix("dxlocal listening on ") else {
+            fail_start(
+                &mut child,
+                &log,
+                &format!("unexpected first stdout line {line:?}"),
+            )
+        };
+        let url = url.to_string();
+        let Some(addr) = url
+            .strip_prefix("http://")
+            .and_then(|hostport| hostport.parse().ok())
+        else {
+            fail_start(
+                &mut child,
+                &log,
+                &format!("cannot parse address from {url:?}"),
+            )
+        };
+        Server {
+            child,
+            addr,
+            url,
+            log,
+        }
+    }
+
+    /// An SDK client signing with exactly this access key and secret (the
+    /// plain [`Server::client`] uses a fixed secret, which strict mode
+    /// would refuse).
+    pub fn client_with_key(&self, access_key: &str, secret: &str) -> Client {
+        let config = aws_sdk_directconnect::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(&self.url)
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new(access_key, secret, None, None, "test"))
+            .http_client(aws_smithy_http_client::Builder::new().build_http())
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(IO_TIMEOUT)
+                    .build(),
+            )
+            .build();
+        Client::from_conf(config)
+    }
+}

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod ec2;
+pub mod faults;
 mod ids;
 mod ops;
 mod service;
@@ -18,6 +19,7 @@ mod timers;
 
 pub use clock::{Clock, Lifecycle};
 pub use config::{Delays, EngineConfig, Quotas};
+pub use faults::Fault;
 
 use dxlocal_model::ec2::{Ec2Error, Ec2Request, Ec2Response};
 use dxlocal_model::{ApiError, Input, Output};
@@ -342,6 +344,11 @@ impl Engine {
                     v.peers
                         .retain(|p| !(p.id == peer_id && p.state == BGPPeerState::Deleted));
                 }
+            }
+            Event::Fault(fault) => {
+                // The state may have moved on since; a clear that no longer
+                // applies is simply dropped.
+                let _ = self.fault(&fault);
             }
             Event::FailoverTestEnds { test_id } => {
                 ops::bgp::finish_test(self, &test_id, at, "completed")

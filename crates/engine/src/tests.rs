@@ -301,3 +301,88 @@ fn every_operation_is_implemented() {
         );
     }
 }
+
+#[test]
+fn a_connection_fault_takes_its_vifs_down_and_clears_itself() {
+    let mut e = engine(Lifecycle::Instant);
+    let conn = connection(&mut e, T0);
+    let id = allocate(&mut e, &conn, 100, T0);
+    let gw = vgw(&mut e, T0);
+    confirm(&mut e, &id, &gw, T0).unwrap();
+    assert_eq!(
+        vif(&mut e, CUSTOMER, &id, T0)
+            .unwrap()
+            .virtual_interface_state,
+        Some(VirtualInterfaceState::Available)
+    );
+    e.apply_fault(Fault::ConnectionDown { id: conn.clone() }, Some(60.0), T0)
+        .unwrap();
+    assert_eq!(connection_state(&mut e, &conn, T0), ConnectionState::Down);
+    let v = vif(&mut e, CUSTOMER, &id, T0).unwrap();
+    assert_eq!(v.virtual_interface_state, Some(VirtualInterfaceState::Down));
+    assert_eq!(v.bgp_peers.unwrap()[0].bgp_status, Some(BGPStatus::Down));
+    e.advance_clock(61.0, T0);
+    assert_eq!(
+        connection_state(&mut e, &conn, T0),
+        ConnectionState::Available
+    );
+    let v = vif(&mut e, CUSTOMER, &id, T0).unwrap();
+    assert_eq!(
+        v.virtual_interface_state,
+        Some(VirtualInterfaceState::Available)
+    );
+    assert_eq!(v.bgp_peers.unwrap()[0].bgp_status, Some(BGPStatus::Up));
+    // Faults name real targets.
+    assert!(e
+        .apply_fault(
+            Fault::ConnectionDown {
+                id: "dxcon-fzzzzzzz".into()
+            },
+            None,
+            T0
+        )
+        .is_err());
+}
+
+#[test]
+fn a_peer_fault_flips_the_session_and_the_vif() {
+    let mut e = engine(Lifecycle::Instant);
+    let conn = connection(&mut e, T0);
+    let id = allocate(&mut e, &conn, 100, T0);
+    let gw = vgw(&mut e, T0);
+    confirm(&mut e, &id, &gw, T0).unwrap();
+    let peer = vif(&mut e, CUSTOMER, &id, T0).unwrap().bgp_peers.unwrap()[0]
+        .bgp_peer_id
+        .clone()
+        .unwrap();
+    e.apply_fault(
+        Fault::PeerDown {
+            vif: id.clone(),
+            peer: peer.clone(),
+        },
+        None,
+        T0,
+    )
+    .unwrap();
+    assert_eq!(
+        vif(&mut e, CUSTOMER, &id, T0)
+            .unwrap()
+            .virtual_interface_state,
+        Some(VirtualInterfaceState::Down)
+    );
+    e.apply_fault(
+        Fault::PeerUp {
+            vif: id.clone(),
+            peer,
+        },
+        None,
+        T0,
+    )
+    .unwrap();
+    assert_eq!(
+        vif(&mut e, CUSTOMER, &id, T0)
+            .unwrap()
+            .virtual_interface_state,
+        Some(VirtualInterfaceState::Available)
+    );
+}

@@ -59,6 +59,8 @@ pub enum Event {
         vif_id: String,
         peer_id: String,
     },
+    /// An injected fault clearing itself.
+    Fault(crate::faults::Fault),
     /// A failover test reaching the end of its duration.
     FailoverTestEnds {
         test_id: String,

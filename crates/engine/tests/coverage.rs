@@ -58,6 +58,7 @@ fn sources(dir: &Path, ext: &str) -> String {
 fn table() -> String {
     let python = sources(&repo().join("tests/python"), "py");
     let rust = sources(&repo().join("crates/sdk-tests/tests"), "rs");
+    let js = sources(&repo().join("tests/js"), "mjs");
     let mut engine = Engine::new(EngineConfig::default(), 0.0);
     let caller = Caller::new("123456789012", "us-east-1");
     let mut rows =
@@ -74,6 +75,9 @@ fn table() -> String {
         }
         if rust.contains(&format!(".{name}()")) {
             clients.push("aws-sdk-rust");
+        }
+        if js.contains(&format!("{}Command", op.name())) {
+            clients.push("JS SDK v3 (JSON, CBOR)");
         }
         rows.push_str(&format!(
             "| {} | {} | {} |\n",

@@ -4,6 +4,8 @@
 use dxlocal_wire::{WireReply, ADMIN_PATH_PREFIX};
 use serde_json::{json, Value};
 
+use dxlocal_engine::{Engine, Fault};
+
 use crate::app::{wall_now, App};
 use crate::config::lifecycle_name;
 
@@ -52,7 +54,7 @@ fn endpoint(app: &App, method: &str, path: &str, body: &[u8]) -> Result<WireRepl
     let endpoint = path.strip_prefix(ADMIN_PATH_PREFIX).unwrap_or("");
     let allowed = match endpoint {
         "health" => "GET",
-        "reset" | "clock/advance" => "POST",
+        "reset" | "clock/advance" | "faults" => "POST",
         _ => {
             let message = format!("no admin endpoint at {}", shorten(path));
             return Err(Failure::new(404, "NotFound", message));
@@ -78,23 +80,89 @@ fn endpoint(app: &App, method: &str, path: &str, body: &[u8]) -> Result<WireRepl
                 "now": now,
             })))
         }
-        "reset" => {
+        _ => {
             let wall = wall_now();
-            let now = {
-                let mut engine = app.engine.lock();
-                engine.reset(wall);
-                engine.now(wall)
-            };
-            Ok(ok(json!({ "status": "ok", "now": now })))
-        }
-        _ => match parse_advance(body) {
-            Ok(seconds) => {
-                let now = app.engine.lock().advance_clock(seconds, wall_now());
-                Ok(ok(json!({ "now": now })))
+            let mut engine = app.engine.lock();
+            match mutate(&mut engine, path, body, wall) {
+                Ok(answer) => Ok(ok(answer)),
+                Err((status, code, message)) => Err(Failure::new(status, code, message)),
             }
-            Err(message) => Err(Failure::new(400, "BadRequest", message)),
-        },
+        }
     }
+}
+
+/// The admin calls that change state (reset, clock, faults), on an engine
+/// the caller has locked. Shared with journal replay, so a replayed call
+/// does exactly what the live one did.
+pub(crate) fn mutate(
+    engine: &mut Engine,
+    path: &str,
+    body: &[u8],
+    wall: f64,
+) -> Result<Value, (u16, &'static str, String)> {
+    match path.strip_prefix(ADMIN_PATH_PREFIX).unwrap_or("") {
+        "reset" => {
+            engine.reset(wall);
+            Ok(json!({ "status": "ok", "now": engine.now(wall) }))
+        }
+        "clock/advance" => {
+            let seconds = parse_advance(body).map_err(|m| (400, "BadRequest", m))?;
+            Ok(json!({ "now": engine.advance_clock(seconds, wall) }))
+        }
+        "faults" => {
+            let (fault, seconds) = parse_fault(body).map_err(|m| (400, "BadRequest", m))?;
+            engine
+                .apply_fault(fault, seconds, wall)
+                .map_err(|m| (409, "FaultNotApplicable", m))?;
+            Ok(json!({ "status": "ok", "now": engine.now(wall) }))
+        }
+        other => Err((
+            404,
+            "NotFound",
+            format!("no admin endpoint at {}", shorten(other)),
+        )),
+    }
+}
+
+/// `{"fault": "connection-down", "connectionId": "dxcon-…", "seconds": 60}`;
+/// see the README for every kind.
+fn parse_fault(body: &[u8]) -> Result<(Fault, Option<f64>), String> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|e| format!("body must be a JSON object: {e}"))?;
+    let field = |k: &str| -> Result<String, String> {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| format!("missing \"{k}\""))
+    };
+    let kind = field("fault")?;
+    let fault = match kind.as_str() {
+        "connection-down" => Fault::ConnectionDown { id: field("connectionId")? },
+        "connection-up" => Fault::ConnectionUp { id: field("connectionId")? },
+        "bgp-peer-down" => Fault::PeerDown { vif: field("virtualInterfaceId")?, peer: field("bgpPeerId")? },
+        "bgp-peer-up" => Fault::PeerUp { vif: field("virtualInterfaceId")?, peer: field("bgpPeerId")? },
+        "vif-bgp-down" => Fault::VifDown { vif: field("virtualInterfaceId")? },
+        "vif-bgp-up" => Fault::VifUp { vif: field("virtualInterfaceId")? },
+        "association-error" => Fault::AssociationError {
+            id: field("associationId")?,
+            message: field("message").unwrap_or_else(|_| "The association failed".to_string()),
+        },
+        "association-clear" => Fault::AssociationClear { id: field("associationId")? },
+        other => {
+            return Err(format!(
+                "unknown fault {other:?}: use connection-down|connection-up|bgp-peer-down|bgp-peer-up|vif-bgp-down|vif-bgp-up|association-error|association-clear"
+            ))
+        }
+    };
+    let seconds = match v.get("seconds") {
+        None | Some(Value::Null) => None,
+        Some(s) => Some(
+            s.as_f64()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s <= MAX_ADVANCE_SECONDS)
+                .ok_or_else(|| "\"seconds\" must be a positive number".to_string())?,
+        ),
+    };
+    Ok((fault, seconds))
 }
 
 /// `{"seconds": N}` with N a finite number, 0 <= N <= 100 years.

@@ -20,6 +20,7 @@ pub mod config;
 mod dispatch;
 mod http;
 mod log;
+mod persist;
 mod signal;
 
 use std::io;

@@ -204,6 +204,18 @@ def test_billing_mode_outside_the_request_enum(server, dx, proto, mode):
     assert billing_of(client, conn_id) == "PayAsYouGo"
 
 
+def test_at_most_200_connections_per_call(server, dx, proto):
+    client = dx(CUSTOMER, proto)
+    location, bandwidth, mode = flat_rate_port(client)
+    conn_id = connection_at(client, location, bandwidth)
+    resp = raw(proto, server.url, "UpdateConnectionsBillingMode",
+               {"connectionIds": [conn_id] * 201, "billingMode": mode})
+    assert resp.status == 400
+    assert resp.error_code() == CLIENT_ERR
+    assert "connectionIds" in resp.message() and "200" in resp.message(), resp.message()
+    assert billing_of(client, conn_id) == "PayAsYouGo"
+
+
 # -- tags on LAGs, interconnects and hosted connections ---------------------------------------
 
 def lag_arn(lag_id, account):

@@ -468,6 +468,34 @@ def test_joining_a_lag_replaces_the_connections_keys(dx, proto):
     assert keys_of(client, conn_id) == [lag_key]
 
 
+def test_connection_created_into_a_lag_gets_its_keys(dx, proto):
+    client = dx(CUSTOMER, proto)
+    lag_id, _ = macsec_lag(client, members=1)
+    [lag_key] = associate(client, lag_id)["macSecKeys"]
+    location, bandwidth = macsec_port(client)
+    new = client.create_connection(location=location, bandwidth=bandwidth, connectionName="late",
+                                   lagId=lag_id, requestMACSec=True)
+    assert new["lagId"] == lag_id
+    # A LAG's keys apply to every member (resources.md §13), including one
+    # that joins through CreateConnection rather than AssociateConnectionWithLag.
+    assert keys_of(client, new["connectionId"]) == [lag_key]
+    members = {c["connectionId"]: c["macSecKeys"] for c in describe_lag(client, lag_id)["connections"]}
+    assert members[new["connectionId"]] == [lag_key]
+
+
+def test_create_lag_from_a_connection_drops_its_keys(dx, proto):
+    client = dx(CUSTOMER, proto)
+    conn_id = macsec_connection(client)
+    associate(client, conn_id)
+    location, bandwidth = macsec_port(client)
+    lag = client.create_lag(numberOfConnections=1, location=location, connectionsBandwidth=bandwidth,
+                            lagName="from-conn", connectionId=conn_id, requestMACSec=True)
+    assert [c["connectionId"] for c in lag["connections"]] == [conn_id]
+    # The connection's keys give way to the LAG's, and the new LAG has none.
+    assert lag["macSecKeys"] == []
+    assert keys_of(client, conn_id) == []
+
+
 def test_lag_without_macsec_refuses_keys(dx, proto):
     client = dx(CUSTOMER, proto)
     location, bandwidth = macsec_port(client)

@@ -404,4 +404,6 @@ impl Engine {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

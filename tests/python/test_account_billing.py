@@ -197,7 +197,8 @@ def test_billing_mode_outside_the_request_enum(server, dx, proto, mode):
     conn_id = connection_at(client, location, bandwidth)
     # Response-only values and near misses are not requestable; botocore does
     # not check enums, so the server has to.
-    resp = raw(proto, server.url, "UpdateConnectionsBillingMode", {"connectionIds": [conn_id], "billingMode": mode})
+    resp = raw(proto, server.url, "UpdateConnectionsBillingMode",
+               {"connectionIds": [conn_id], "billingMode": mode})
     assert resp.status == 400
     assert resp.error_code() == CLIENT_ERR
     assert "billingMode" in resp.message() and mode in resp.message()

@@ -73,7 +73,8 @@ def hosted_connection(partner, customer) -> str:
     location, bandwidth = macsec_port(partner)
     ic = partner.create_interconnect(interconnectName="ic", bandwidth=bandwidth, location=location)
     ic_id = ic["interconnectId"]
-    assert partner.describe_interconnects(interconnectId=ic_id)["interconnects"][0]["interconnectState"] == "available"
+    [described] = partner.describe_interconnects(interconnectId=ic_id)["interconnects"]
+    assert described["interconnectState"] == "available"
     hosted = partner.allocate_hosted_connection(connectionId=ic_id, ownerAccount=CUSTOMER,
                                                 bandwidth="500Mbps", connectionName="hosted", vlan=101)
     assert hosted["connectionState"] == "ordering"
@@ -254,7 +255,8 @@ def test_disassociate_last_key_relaxes_must_encrypt(dx, proto):
 def test_disassociate_last_key_leaves_other_modes_alone(dx, proto):
     client = dx(CUSTOMER, proto)
     conn_id = macsec_connection(client)
-    assert client.update_connection(connectionId=conn_id, encryptionMode="no_encrypt")["encryptionMode"] == "no_encrypt"
+    resp = client.update_connection(connectionId=conn_id, encryptionMode="no_encrypt")
+    assert resp["encryptionMode"] == "no_encrypt"
     [key] = associate(client, conn_id)["macSecKeys"]
     client.disassociate_mac_sec_key(connectionId=conn_id, secretARN=key["secretARN"])
     assert describe_connection(client, conn_id)["encryptionMode"] == "no_encrypt"
@@ -305,9 +307,14 @@ def test_refused_on_a_hosted_connection(dx, proto):
                  f"MACsec is not available on hosted connection {hosted_id}")
     # The partner does not own the hosted connection at all.
     expect_error(lambda: associate(partner, hosted_id), CLIENT_ERR, f"{NOT_FOUND} {hosted_id}")
+    expect_error(lambda: customer.update_connection(connectionId=hosted_id, encryptionMode="must_encrypt"),
+                 CLIENT_ERR,
+                 f"Connection {hosted_id} is not MACsec capable; encryptionMode applies to "
+                 "MACsec-capable dedicated connections only")
     conn = describe_connection(customer, hosted_id)
     assert conn["macSecCapable"] is False
     assert not conn.get("macSecKeys")
+    assert "encryptionMode" not in conn
 
 
 def test_refused_with_both_forms_or_neither(dx, proto):

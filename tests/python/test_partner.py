@@ -12,8 +12,8 @@ from support import (
 )
 from support_ports import (
     CLIENT_ERR, CONNECTION_NOT_FOUND, DEVICE_FIELDS, INTERCONNECT_NOT_FOUND, UNKNOWN_INTERCONNECT,
-    allocate_hosted, available_interconnect, create_interconnect, describe_interconnect,
-    device_fields, hosted_not_found, hosted_on,
+    allocate_hosted, available_interconnect, describe_interconnect, describe_lag, device_fields,
+    hosted_not_found, hosted_on, member_ids, port_fault,
 )
 from support_vifs import private_on_vgw
 
@@ -577,8 +577,64 @@ def test_move_a_hosted_connection_onto_a_lag_built_from_an_interconnect(dx, prot
     direct = allocate_hosted(partner, lag_id, 303)
     assert direct["lagId"] == lag_id
     # The LAG cannot go while hosted connections live on it.
-    expect_error(lambda: partner.delete_lag(lagId=lag_id), CLIENT_ERR, contains=lag_id)
+    expect_error(lambda: partner.delete_lag(lagId=lag_id), CLIENT_ERR,
+                 f"Lag {lag_id} still has 3 hosted connection(s)")
     assert partner.describe_lags(lagId=lag_id)["lags"][0]["lagState"] == "available"
+
+
+def test_a_hosted_connection_rides_its_parents_device(dx, proto):
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    ic_a = available_interconnect(partner, "a")
+    ic_b = available_interconnect(partner, "b")
+    device_a = describe_interconnect(partner, ic_a)["awsDeviceV2"]
+    device_b = describe_interconnect(partner, ic_b)["awsDeviceV2"]
+    assert device_a != device_b
+    hc_id = confirmed_hosted(partner, customer, ic_a, 301)
+    assert describe_connection(customer, hc_id)["awsDeviceV2"] == device_a
+    # Moved to another interconnect, it is carried by that port's device.
+    partner.associate_hosted_connection(connectionId=hc_id, parentConnectionId=ic_b)
+    moved = describe_connection(customer, hc_id)
+    assert (moved["awsDevice"], moved["awsDeviceV2"]) == (device_b, device_b)
+
+
+def test_a_hosted_connection_on_a_lag_is_not_a_member(server, dx, proto):
+    # minimumLinks counts the LAG's own member ports; a hosted connection
+    # allocated on the LAG is none of them, so removing it cannot take a
+    # link away from the LAG.
+    partner, customer = dx(PARTNER, proto), dx(CUSTOMER, proto)
+    location, bandwidth = pick_location(partner, "1G")
+    ic_id = available_interconnect(partner)
+    lag_id = partner.create_lag(numberOfConnections=2, location=location, connectionsBandwidth=bandwidth,
+                                lagName="partner-lag", connectionId=ic_id)["lagId"]
+    lag = describe_lag(partner, lag_id)
+    [dedicated] = [m for m in member_ids(lag) if m != ic_id]
+    hc_id = allocate_hosted(partner, lag_id, 301)["connectionId"]
+    assert hc_id not in member_ids(lag)
+    partner.update_lag(lagId=lag_id, minimumLinks=2)
+    port_fault(server, "connection-down", dedicated)
+    assert describe_lag(partner, lag_id)["lagState"] == "down"
+
+    deleted = partner.delete_connection(connectionId=hc_id)
+    assert (deleted["connectionId"], deleted["connectionState"]) == (hc_id, "deleted")
+    assert describe_connection(customer, hc_id)["connectionState"] == "deleted"
+    assert sorted(member_ids(describe_lag(partner, lag_id))) == sorted(member_ids(lag))
+
+
+def test_describe_hosted_connections_pages(dx, proto):
+    partner = dx(PARTNER, proto)
+    ic_id = available_interconnect(partner)
+    ids = [allocate_hosted(partner, ic_id, 301 + i)["connectionId"] for i in range(3)]
+    seen, token, pages = [], None, 0
+    while True:
+        kw = {"nextToken": token} if token else {}
+        page = partner.describe_hosted_connections(connectionId=ic_id, maxResults=2, **kw)
+        assert len(page["connections"]) <= 2
+        seen += [c["connectionId"] for c in page["connections"]]
+        pages += 1
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert (seen, pages) == (ids, 2)
 
 
 def test_a_lag_that_does_not_allow_hosted_connections(dx, proto):

@@ -162,7 +162,8 @@ def test_empty_name_and_unknown_model_on_the_wire(server, dx, proto):
     # so these reach the server only as raw requests.
     for body, member in (
         ({"resiliencyGroupName": "", "intendedResiliencyModel": "high-resiliency"}, "resiliencyGroupName"),
-        ({"resiliencyGroupName": "ok", "intendedResiliencyModel": "extreme-resiliency"}, "intendedResiliencyModel"),
+        ({"resiliencyGroupName": "ok", "intendedResiliencyModel": "extreme-resiliency"},
+         "intendedResiliencyModel"),
         ({"resiliencyGroupName": "ok"}, "intendedResiliencyModel"),
     ):
         resp = raw(proto, server.url, "CreateResiliencyGroup", body)
@@ -183,6 +184,32 @@ def test_group_quota(dx, proto):
     client.delete_resiliency_group(resiliencyGroupId=ids[0])
     assert get_group(client, ids[0])["state"] == "deleted"
     create_group(client, "fits-again")
+
+
+def test_list_paging(dx, proto):
+    client = dx(CUSTOMER, proto)
+    ids = [create_group(client, f"g{i}")["resiliencyGroupId"] for i in range(3)]
+    first = client.list_resiliency_groups(maxResults=2)
+    assert [g["resiliencyGroupId"] for g in first["items"]] == ids[:2]
+    second = client.list_resiliency_groups(maxResults=2, nextToken=first["nextToken"])
+    assert [g["resiliencyGroupId"] for g in second["items"]] == ids[2:]
+    assert "nextToken" not in second
+    # A token is bound to the query that produced it.
+    expect_error(lambda: dx(THIRD, proto).list_resiliency_groups(maxResults=2, nextToken=first["nextToken"]),
+                 CLIENT_ERR)
+
+
+def test_association_paging(dx, proto):
+    client = dx(CUSTOMER, proto)
+    group_id = create_group(client)["resiliencyGroupId"]
+    conns = [dedicated(client, f"c{i}") for i in range(3)]
+    client.associate_connections_to_resiliency_group(resiliencyGroupId=group_id, connectionIdentifiers=conns)
+    first = client.list_resiliency_group_associations(resiliencyGroupId=group_id, maxResults=2)
+    second = client.list_resiliency_group_associations(resiliencyGroupId=group_id, maxResults=2,
+                                                       nextToken=first["nextToken"])
+    assert [a["connectionArn"] for a in first["items"] + second["items"]] == [
+        connection_arn(c, CUSTOMER) for c in conns]
+    assert "nextToken" not in second
 
 
 # -- update ---------------------------------------------------------------------------------

@@ -614,10 +614,7 @@ async fn describe_loa_returns_a_pdf_blob() {
         .send()
         .await
         .expect("DescribeLoa");
-    assert_eq!(
-        loa.loa_content_type(),
-        Some(&LoaContentType::Pdf)
-    );
+    assert_eq!(loa.loa_content_type(), Some(&LoaContentType::Pdf));
     let content = loa.loa_content().expect("DescribeLoa without loaContent");
     assert_pdf(content.as_ref(), &[&id, &location]);
     assert!(
@@ -638,10 +635,7 @@ async fn describe_loa_returns_a_pdf_blob() {
         .await
         .expect("DescribeConnectionLoa");
     let inner = wrapped.loa().expect("DescribeConnectionLoa without loa");
-    assert_eq!(
-        inner.loa_content_type(),
-        Some(&LoaContentType::Pdf)
-    );
+    assert_eq!(inner.loa_content_type(), Some(&LoaContentType::Pdf));
     assert_pdf(
         inner.loa_content().expect("no loaContent").as_ref(),
         &[&id, &location],

@@ -5,29 +5,32 @@ use dxlocal_wire::{WireReply, ADMIN_PATH_PREFIX};
 use serde_json::{json, Value};
 
 use dxlocal_engine::{Engine, Fault};
+use dxlocal_store::{Record, Ticket};
 
 use crate::app::{wall_now, App};
 use crate::config::lifecycle_name;
+use crate::persist;
 
 /// Longest single clock advance: a hundred years is beyond any lifecycle
 /// delay and keeps virtual time far from where f64 seconds lose precision.
 const MAX_ADVANCE_SECONDS: f64 = 100.0 * 365.0 * 86_400.0;
 
-/// The reply and, for a failure, its error code (for the request log).
+/// The reply, for a failure its error code (for the request log), and for
+/// a state change the ticket that resolves once it is durable.
 pub(crate) fn handle(
     app: &App,
     method: &str,
     path: &str,
     body: &[u8],
-) -> (WireReply, Option<&'static str>) {
+) -> (WireReply, Option<&'static str>, Option<Ticket>) {
     match endpoint(app, method, path, body) {
-        Ok(reply) => (reply, None),
+        Ok((reply, commit)) => (reply, None, commit),
         Err(failure) => {
             let mut reply = error(failure.status, failure.code, &failure.message);
             if let Some(allow) = failure.allow {
                 reply.headers.push(("allow", allow.to_string()));
             }
-            (reply, Some(failure.code))
+            (reply, Some(failure.code), None)
         }
     }
 }
@@ -50,10 +53,19 @@ impl Failure {
     }
 }
 
-fn endpoint(app: &App, method: &str, path: &str, body: &[u8]) -> Result<WireReply, Failure> {
+fn endpoint(
+    app: &App,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<(WireReply, Option<Ticket>), Failure> {
     let endpoint = path.strip_prefix(ADMIN_PATH_PREFIX).unwrap_or("");
     let allowed = match endpoint {
         "health" => "GET",
+        "state" => match method {
+            "PUT" => "PUT",
+            _ => "GET",
+        },
         "reset" | "clock/advance" | "faults" => "POST",
         _ => {
             let message = format!("no admin endpoint at {}", shorten(path));
@@ -73,22 +85,65 @@ fn endpoint(app: &App, method: &str, path: &str, body: &[u8]) -> Result<WireRepl
     }
     match endpoint {
         "health" => {
-            let now = app.engine.lock().now(wall_now());
-            Ok(ok(json!({
-                "status": "ok",
-                "lifecycle": lifecycle_name(app.lifecycle),
-                "now": now,
-            })))
+            let (now, lifecycle) = {
+                let engine = app.engine.lock();
+                (engine.now(wall_now()), engine.lifecycle())
+            };
+            Ok((
+                ok(json!({
+                    "status": "ok",
+                    "lifecycle": lifecycle_name(lifecycle),
+                    "now": now,
+                    "durable": app.history.lock().is_durable(),
+                })),
+                None,
+            ))
+        }
+        "state" if method == "PUT" => import(app, body),
+        "state" => {
+            let _engine = app.engine.lock();
+            let doc = persist::export(&app.history.lock());
+            Ok((reply(200, &doc), None))
         }
         _ => {
             let wall = wall_now();
             let mut engine = app.engine.lock();
             match mutate(&mut engine, path, body, wall) {
-                Ok(answer) => Ok(ok(answer)),
+                Ok(answer) => {
+                    let commit = app.history.lock().record(Record {
+                        kind: "admin".into(),
+                        target: path.to_string(),
+                        account: String::new(),
+                        region: String::new(),
+                        protocol: String::new(),
+                        body: body.to_vec(),
+                        wall,
+                        status: 200,
+                    });
+                    Ok((ok(answer), commit))
+                }
                 Err((status, code, message)) => Err(Failure::new(status, code, message)),
             }
         }
     }
+}
+
+/// `PUT /_dxlocal/state`: replays the document into a new engine first, so
+/// the live state changes only if the whole document applies.
+fn import(app: &App, body: &[u8]) -> Result<(WireReply, Option<Ticket>), Failure> {
+    let bad = |m: String| Failure::new(400, "BadRequest", m);
+    let (header, records) = persist::parse_document(body).map_err(bad)?;
+    let engine = persist::engine_from_document(&header, &records)
+        .map_err(|e| Failure::new(422, "StateNotApplicable", e))?;
+    let calls = records.len();
+    let mut live = app.engine.lock();
+    *live = engine;
+    let commit = app.history.lock().replace(header, records);
+    let now = live.now(wall_now());
+    Ok((
+        ok(json!({ "status": "ok", "calls": calls, "now": now })),
+        commit,
+    ))
 }
 
 /// The admin calls that change state (reset, clock, faults), on an engine

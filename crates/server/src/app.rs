@@ -3,35 +3,40 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dxlocal_auth::Credentials;
-use dxlocal_engine::{Engine, EngineConfig, Lifecycle};
+use dxlocal_engine::Engine;
 use parking_lot::Mutex;
 
 use crate::config::{AuthMode, ServerConfig};
+use crate::persist::{self, History};
 
 pub(crate) struct App {
     /// Locked only around an engine call: decoding happens before and
     /// encoding after, so requests contend for the engine alone.
     pub engine: Mutex<Engine>,
+    /// The state-changing calls, in the order the engine ran them. Locked
+    /// only while the engine lock is held, so the two orders agree.
+    pub history: Mutex<History>,
     pub credentials: Credentials,
     pub auth: AuthMode,
-    pub lifecycle: Lifecycle,
     pub request_log: bool,
 }
 
 impl App {
-    pub fn new(config: ServerConfig) -> Self {
-        let engine_config = EngineConfig {
-            lifecycle: config.lifecycle,
-            seed: config.seed,
-            ..EngineConfig::default()
+    /// Builds the engine: fresh, or rebuilt from the state directory.
+    pub fn new(config: ServerConfig) -> Result<Self, String> {
+        let wall = wall_now();
+        let fresh = persist::new_header(config.lifecycle, config.seed, wall);
+        let (engine, history) = match &config.state_dir {
+            Some(dir) => persist::open_state_dir(dir, fresh)?,
+            None => (persist::engine_for(&fresh)?, History::in_memory(fresh)),
         };
-        App {
-            engine: Mutex::new(Engine::new(engine_config, wall_now())),
+        Ok(App {
+            engine: Mutex::new(engine),
+            history: Mutex::new(history),
             credentials: config.credentials,
             auth: config.auth,
-            lifecycle: config.lifecycle,
             request_log: config.request_log,
-        }
+        })
     }
 }
 

@@ -42,6 +42,8 @@ pub struct ServerConfig {
     pub auth: AuthMode,
     /// One line per request on stderr.
     pub request_log: bool,
+    /// Where acknowledged state is kept; `None` keeps it in memory only.
+    pub state_dir: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +54,7 @@ impl Default for ServerConfig {
             credentials: Credentials::empty(),
             auth: AuthMode::Off,
             request_log: true,
+            state_dir: None,
         }
     }
 }
@@ -116,6 +119,36 @@ pub enum Command {
     /// Serve the Direct Connect API (awsJson1_1 and RPC v2 CBOR), the EC2
     /// and STS calls it depends on, and the admin API under /_dxlocal/.
     Serve(ServeArgs),
+    /// Save or load a whole scenario (every account, region, resource and
+    /// the clock) as one JSON document.
+    #[command(subcommand)]
+    State(StateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Write the state of a running server (or of a state directory) to FILE.
+    Export(StateArgs),
+    /// Replace the state of a running server (or of a state directory) with
+    /// FILE, atomically.
+    Import(StateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    /// The scenario document (`-` for standard output or input).
+    pub file: PathBuf,
+    /// A running server's URL.
+    #[arg(
+        long,
+        env = "DXLOCAL_ENDPOINT",
+        default_value = "http://127.0.0.1:4599",
+        conflicts_with = "state_dir"
+    )]
+    pub endpoint: String,
+    /// Work on a state directory directly instead (no server may be using it).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +174,11 @@ pub struct ServeArgs {
     /// Seed for generated resource IDs, for reproducible runs.
     #[arg(long, env = "DXLOCAL_SEED", value_name = "N")]
     pub seed: Option<u64>,
+
+    /// Keep state in this directory (an SQLite journal): every acknowledged
+    /// change survives a crash, and a restart resumes where it stopped.
+    #[arg(long, env = "DXLOCAL_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 
     /// SigV4 verification: off (any secret works) or strict (signatures
     /// checked against --credentials). The admin API is never authenticated.
@@ -169,6 +207,7 @@ impl ServeArgs {
             credentials,
             auth: self.auth,
             request_log: true,
+            state_dir: self.state_dir.clone(),
         })
     }
 }
@@ -185,18 +224,16 @@ mod tests {
 
     #[test]
     fn serve_defaults_and_flags() {
-        let Cli {
-            command: Command::Serve(args),
-        } = Cli::parse_from(["dxlocal", "serve"]);
+        let Command::Serve(args) = Cli::parse_from(["dxlocal", "serve"]).command else {
+            panic!("not serve")
+        };
         assert_eq!(args.listen, DEFAULT_LISTEN);
         assert_eq!(args.lifecycle, Lifecycle::Instant);
         assert_eq!(args.seed, None);
         assert!(args.credentials.is_none());
         assert_eq!(args.auth, AuthMode::Off);
 
-        let Cli {
-            command: Command::Serve(args),
-        } = Cli::parse_from([
+        let Command::Serve(args) = Cli::parse_from([
             "dxlocal",
             "serve",
             "--listen",
@@ -205,7 +242,11 @@ mod tests {
             "manual",
             "--seed",
             "42",
-        ]);
+        ])
+        .command
+        else {
+            panic!("not serve")
+        };
         assert_eq!(args.listen, "0.0.0.0:0");
         assert_eq!(args.lifecycle, Lifecycle::Manual);
         assert_eq!(args.seed, Some(42));
@@ -216,9 +257,11 @@ mod tests {
 
     #[test]
     fn auth_mode_flag() {
-        let Cli {
-            command: Command::Serve(args),
-        } = Cli::parse_from(["dxlocal", "serve", "--auth", "strict"]);
+        let Command::Serve(args) =
+            Cli::parse_from(["dxlocal", "serve", "--auth", "strict"]).command
+        else {
+            panic!("not serve")
+        };
         assert_eq!(args.auth, AuthMode::Strict);
         // Strict without a credentials file could never accept a request.
         let err = args.to_config().unwrap_err();
@@ -231,16 +274,18 @@ mod tests {
             r#"{"credentials":[{"accessKeyId":"AKIAX","secretAccessKey":"s","accountId":"111111111111"}]}"#,
         )
         .unwrap();
-        let Cli {
-            command: Command::Serve(args),
-        } = Cli::parse_from([
+        let Command::Serve(args) = Cli::parse_from([
             "dxlocal",
             "serve",
             "--auth",
             "strict",
             "--credentials",
             path.to_str().unwrap(),
-        ]);
+        ])
+        .command
+        else {
+            panic!("not serve")
+        };
         let config = args.to_config();
         let _ = std::fs::remove_file(&path);
         let config = config.unwrap();

@@ -13,6 +13,8 @@ use dxlocal_wire::{Protocol, Route, WireReply};
 
 use crate::admin;
 use crate::app::{wall_now, App};
+use crate::persist;
+use dxlocal_store::{Record, Ticket};
 
 /// The request as the dispatcher sees it: everything but the body.
 pub(crate) struct Head<'a> {
@@ -31,6 +33,8 @@ pub(crate) struct Outcome {
     pub target: Cow<'static, str>,
     pub protocol: &'static str,
     pub error: Option<String>,
+    /// Resolves when the call is durable; the reply waits for it.
+    pub commit: Option<Ticket>,
 }
 
 /// Which Query service a request is for. Known before the body is read,
@@ -85,6 +89,7 @@ pub(crate) fn handle(
                     target: Cow::Owned(claimed_operation(protocol, head)),
                     protocol: protocol_label(protocol),
                     error: Some(e.code.to_string()),
+                    commit: None,
                 };
             }
             Route::Query => {
@@ -105,12 +110,13 @@ pub(crate) fn handle(
         }
         Route::Query => query_call(app, head, identity, body, request_id),
         Route::Admin => {
-            let (reply, error) = admin::handle(app, head.method, head.path, body);
+            let (reply, error, commit) = admin::handle(app, head.method, head.path, body);
             Outcome {
                 reply,
                 target: Cow::Owned(head.path.to_string()),
                 protocol: "admin",
                 error: error.map(str::to_string),
+                commit,
             }
         }
         Route::NotFound => not_found(head, request_id),
@@ -138,15 +144,35 @@ fn direct_connect(
                 target,
                 protocol: label,
                 error,
+                commit: None,
             };
         }
     };
     let operation = request.input.operation();
     let caller = Caller::new(identity.account.as_str(), identity.region.as_str());
-    let result = {
+    let (result, commit) = {
         let wall = wall_now();
         let mut engine = app.engine.lock();
-        engine.execute(&caller, request.input, wall)
+        let result = engine.execute(&caller, request.input, wall);
+        let commit = if persist::is_read_only(operation) {
+            None
+        } else {
+            app.history.lock().record(Record {
+                kind: "dx".into(),
+                target: operation.name().into(),
+                account: caller.account.clone(),
+                region: caller.region.clone(),
+                protocol: match protocol {
+                    Protocol::AwsJson => "json",
+                    Protocol::RpcV2Cbor => "cbor",
+                }
+                .into(),
+                body: body.to_vec(),
+                wall,
+                status: result.as_ref().map_or_else(|e| e.status, |_| 200),
+            })
+        };
+        (result, commit)
     };
     let target = Cow::Borrowed(operation.name());
     match result {
@@ -155,12 +181,14 @@ fn direct_connect(
             target,
             protocol: label,
             error: None,
+            commit,
         },
         Err(e) => Outcome {
             reply: dxlocal_wire::encode_error(protocol, &e, request_id),
             target,
             protocol: label,
             error: Some(e.code.to_string()),
+            commit: None,
         },
     }
 }
@@ -185,7 +213,14 @@ fn query_call(
     let target = Cow::Owned(request.action.clone());
     match service {
         QueryService::Sts => sts_call(&request, identity, target, request_id),
-        QueryService::Ec2 => ec2_call(app, &request, identity, target, request_id),
+        QueryService::Ec2 => ec2_call(
+            app,
+            &request,
+            (body, head.query),
+            identity,
+            target,
+            request_id,
+        ),
     }
 }
 
@@ -211,12 +246,14 @@ fn sts_call(
         target,
         protocol: QueryService::Sts.label(),
         error: None,
+        commit: None,
     }
 }
 
 fn ec2_call(
     app: &App,
     request: &QueryRequest,
+    (body, query): (&[u8], Option<&str>),
     identity: &Identity,
     target: Cow<'static, str>,
     request_id: &str,
@@ -226,10 +263,31 @@ fn ec2_call(
         Err(e) => return query_error(QueryService::Ec2, target, &e, request_id),
     };
     let caller = Caller::new(identity.account.as_str(), identity.region.as_str());
-    let result = {
+    let (result, commit) = {
         let wall = wall_now();
         let mut engine = app.engine.lock();
-        engine.execute_ec2(&caller, ec2_request, wall)
+        let result = engine.execute_ec2(&caller, ec2_request, wall);
+        let commit = if persist::ec2_is_read_only(&request.action) {
+            None
+        } else {
+            // The call as it arrived: form body, or query string for a GET.
+            let raw = if body.is_empty() {
+                query.unwrap_or("").as_bytes()
+            } else {
+                body
+            };
+            app.history.lock().record(Record {
+                kind: "ec2".into(),
+                target: request.action.clone(),
+                account: caller.account.clone(),
+                region: caller.region.clone(),
+                protocol: String::new(),
+                body: raw.to_vec(),
+                wall,
+                status: result.as_ref().map_or_else(|e| e.status, |_| 200),
+            })
+        };
+        (result, commit)
     };
     match result {
         Ok(response) => Outcome {
@@ -237,6 +295,7 @@ fn ec2_call(
             target,
             protocol: QueryService::Ec2.label(),
             error: None,
+            commit,
         },
         Err(e) => query_error(QueryService::Ec2, target, &e, request_id),
     }
@@ -257,6 +316,7 @@ fn query_error(
         target,
         protocol: service.label(),
         error: Some(e.code.clone()),
+        commit: None,
     }
 }
 
@@ -279,6 +339,7 @@ pub(crate) fn refused(
                 target: Cow::Owned(claimed_operation(protocol, head)),
                 protocol: protocol_label(protocol),
                 error: Some(e.code.to_string()),
+                commit: None,
             }
         }
         _ => {
@@ -323,6 +384,7 @@ fn not_found(head: &Head<'_>, request_id: &str) -> Outcome {
         target: Cow::Owned(head.path.to_string()),
         protocol: "none",
         error: Some(e.code.to_string()),
+        commit: None,
     }
 }
 
@@ -373,6 +435,7 @@ fn reply_for(
             target: Cow::Owned(claimed_operation(protocol, head)),
             protocol: protocol_label(protocol),
             error: Some(code.to_string()),
+            commit: None,
         },
         Route::Query => {
             let e = Ec2Error::new(code, status, message);
@@ -392,6 +455,7 @@ fn reply_for(
                 "none"
             },
             error: Some(code.to_string()),
+            commit: None,
         },
     }
 }

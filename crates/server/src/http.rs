@@ -45,7 +45,16 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let app = Arc::new(App::new(config));
+    let app = Arc::new(App::new(config).map_err(io::Error::other)?);
+    serve_app(app, listener, shutdown).await
+}
+
+/// Serves an already built application (see [`crate::prepare`]).
+pub(crate) async fn serve_app(
+    app: Arc<App>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
@@ -180,6 +189,16 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
         }
     };
 
+    // A state-changing call is answered only once it is durable.
+    let mut outcome = outcome;
+    if let Some(ticket) = outcome.commit.take() {
+        if let Err(e) = ticket.wait().await {
+            eprintln!("dxlocal: could not persist {}: {e}", outcome.target);
+            let failed = dispatch::internal_error(route, &head, &identity, &request_id);
+            outcome.reply = failed.reply;
+            outcome.error = failed.error;
+        }
+    }
     let (response, request_id) = into_response(outcome.reply, &request_id, close);
     if app.request_log {
         let admin = route == Route::Admin;

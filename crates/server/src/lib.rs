@@ -28,6 +28,26 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::thread::JoinHandle;
 
 pub use config::ServerConfig;
+pub use persist::{export_dir, import_dir};
+
+/// A server whose state is loaded (a state directory replayed) but that is
+/// not listening yet: lets the binary report a bad state directory before
+/// it announces its address.
+pub struct Prepared(std::sync::Arc<app::App>);
+
+pub fn prepare(config: ServerConfig) -> Result<Prepared, String> {
+    app::App::new(config).map(|a| Prepared(std::sync::Arc::new(a)))
+}
+
+impl Prepared {
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> io::Result<()> {
+        http::serve_app(self.0, listener, shutdown).await
+    }
+}
 pub use http::serve;
 pub use signal::shutdown_signal;
 

@@ -2,12 +2,16 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
-use dxlocal::config::{lifecycle_name, Cli, Command, ServeArgs};
+use dxlocal::config::{lifecycle_name, Cli, Command, ServeArgs, StateCommand};
+
+mod state_cli;
 
 fn main() -> ExitCode {
     let Cli { command } = Cli::parse();
     match command {
         Command::Serve(args) => serve(&args),
+        Command::State(StateCommand::Export(args)) => state_cli::export(&args),
+        Command::State(StateCommand::Import(args)) => state_cli::import(&args),
     }
 }
 
@@ -29,6 +33,17 @@ fn serve(args: &ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let lifecycle = config.lifecycle;
+    let seed = config.seed;
+    let keys = config.credentials.len();
+    // A bad state directory is reported before the address is announced.
+    let prepared = match dxlocal::prepare(config) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            eprintln!("dxlocal: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
@@ -38,11 +53,9 @@ fn serve(args: &ServeArgs) -> ExitCode {
             .map_err(|e| format!("cannot install signal handlers: {e}"))?;
         eprintln!(
             "dxlocal: lifecycle={} seed={} credentials={} configured key(s)",
-            lifecycle_name(config.lifecycle),
-            config
-                .seed
-                .map_or_else(|| "random".to_string(), |s| s.to_string()),
-            config.credentials.len(),
+            lifecycle_name(lifecycle),
+            seed.map_or_else(|| "random".to_string(), |s| s.to_string()),
+            keys,
         );
         // Tests and benchmarks read the port from this exact line.
         let mut stdout = std::io::stdout().lock();
@@ -50,7 +63,8 @@ fn serve(args: &ServeArgs) -> ExitCode {
             .and_then(|()| stdout.flush())
             .map_err(|e| format!("cannot write to stdout: {e}"))?;
         drop(stdout);
-        dxlocal::serve(config, listener, shutdown)
+        prepared
+            .serve(listener, shutdown)
             .await
             .map_err(|e| e.to_string())?;
         eprintln!("dxlocal: stopped");

@@ -304,3 +304,30 @@ mod base64_text {
         }
     }
 }
+
+/// `dxlocal state export --state-dir`: the document of a state directory.
+pub fn export_dir(dir: &Path) -> Result<Vec<u8>, String> {
+    if !dir.join("dxlocal.sqlite3").exists() {
+        return Err(format!("{} holds no dxlocal state", dir.display()));
+    }
+    let placeholder = new_header(Lifecycle::Instant, None, 0.0);
+    let (journal, header, records) = Journal::open(dir, placeholder).map_err(|e| e.to_string())?;
+    drop(journal);
+    let history = History {
+        header,
+        records,
+        journal: None,
+    };
+    serde_json::to_vec_pretty(&export(&history)).map_err(|e| e.to_string())
+}
+
+/// `dxlocal state import --state-dir`: replaces a state directory with a
+/// document, after checking that the document replays.
+pub fn import_dir(dir: &Path, document: &[u8]) -> Result<usize, String> {
+    let (header, records) = parse_document(document)?;
+    engine_from_document(&header, &records)?;
+    let (journal, _, _) = Journal::open(dir, header.clone()).map_err(|e| e.to_string())?;
+    let n = records.len();
+    journal.replace(header, records).wait_blocking()?;
+    Ok(n)
+}

@@ -30,6 +30,8 @@ pub enum ConnKind {
         partner: String,
         partner_name: String,
         vlan: i32,
+        /// Whether the parent interconnect or LAG is MACsec capable.
+        parent_macsec: bool,
     },
     Interconnect,
 }

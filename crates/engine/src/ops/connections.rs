@@ -99,11 +99,14 @@ pub fn to_api(c: &Connection) -> ApiConnection {
     };
     match &c.kind {
         ConnKind::Hosted {
-            partner_name, vlan, ..
+            partner_name,
+            vlan,
+            parent_macsec,
+            ..
         } => {
             out.vlan = Some(*vlan);
             out.partner_name = Some(partner_name.clone());
-            out.partner_interconnect_mac_sec_capable = Some(false);
+            out.partner_interconnect_mac_sec_capable = Some(*parent_macsec);
             // Prefix pools and rate limiters are for dedicated ports only.
             out.billing_mode = None;
         }
@@ -299,12 +302,13 @@ pub fn create_connection(
     );
     if let (Some(lag_id), Some(_)) = (&input.lag_id, lag) {
         conn.lag_id = Some(lag_id.clone());
-        eng.state
-            .lags
-            .get_mut(lag_id)
-            .expect("checked")
-            .members
-            .push(conn.id.clone());
+        let lag = eng.state.lags.get_mut(lag_id).expect("checked");
+        lag.members.push(conn.id.clone());
+        // A member carries the LAG's MACsec keys (resources.md §13).
+        conn.macsec_keys = lag.macsec_keys.clone();
+        if lag.encryption_mode.is_some() {
+            conn.encryption_mode = lag.encryption_mode.clone();
+        }
     }
     let out = to_api(&conn);
     eng.state.insert_connection(conn);
@@ -385,7 +389,8 @@ pub fn delete_connection(
             attached.join(", ")
         )));
     }
-    if let Some(lag_id) = &conn.lag_id {
+    // Hosted connections name their parent LAG but are not members of it.
+    if let (Some(lag_id), false) = (&conn.lag_id, matches!(conn.kind, ConnKind::Hosted { .. })) {
         super::lags::check_can_lose_member(eng, lag_id, id)?;
     }
     let rejected = conn.state == ConnectionState::Ordering && conn.owner == cx.caller.account;
@@ -412,6 +417,10 @@ pub fn delete_connection(
         cx.now + retention,
         Event::PurgeConnection { id: id.clone() },
     );
+    // A deleted connection leaves any resiliency group at once.
+    for g in eng.state.groups.values_mut() {
+        g.members.retain(|m| &m.1 != id);
+    }
     Ok(out)
 }
 
@@ -467,7 +476,7 @@ pub fn confirm_connection(
 ) -> Result<ConfirmConnectionResponse, ApiError> {
     let id = &input.connection_id;
     let conn = owned(eng, cx, id)?;
-    if !matches!(conn.kind, ConnKind::Hosted { .. }) || !conn.is_live() {
+    if !conn.is_live() {
         return Err(not_found(id));
     }
     if conn.state != ConnectionState::Ordering {

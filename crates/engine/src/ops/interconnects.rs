@@ -249,11 +249,16 @@ const GIG: &[&str] = &["1Gbps", "2Gbps", "5Gbps", "10Gbps", "25Gbps"];
 
 /// The interconnect or hosted-connection-capable LAG a hosted connection
 /// is allocated on, owned by the caller: (id, location, bandwidth, lag id).
-fn parent(
-    eng: &Engine,
-    cx: &Cx,
-    id: &str,
-) -> Result<(String, String, String, Option<String>), ApiError> {
+struct Parent {
+    id: String,
+    location: String,
+    bandwidth: String,
+    lag_id: Option<String>,
+    macsec: bool,
+    device: (String, String),
+}
+
+fn parent(eng: &Engine, cx: &Cx, id: &str) -> Result<Parent, ApiError> {
     if id.starts_with("dxlag-") {
         let lag = super::lags::owned(eng, cx, id)?;
         if lag.deleted {
@@ -264,12 +269,14 @@ fn parent(
                 "Lag {id} does not allow hosted connections"
             )));
         }
-        return Ok((
-            lag.id.clone(),
-            lag.location.clone(),
-            lag.bandwidth.clone(),
-            Some(lag.id.clone()),
-        ));
+        return Ok(Parent {
+            id: lag.id.clone(),
+            location: lag.location.clone(),
+            bandwidth: lag.bandwidth.clone(),
+            lag_id: Some(lag.id.clone()),
+            macsec: lag.mac_sec_capable,
+            device: (lag.aws_device.clone(), lag.aws_logical_device_id.clone()),
+        });
     }
     let ic = owned(eng, cx, id).map_err(|_| connections::not_found(id))?;
     if !ic.is_live() {
@@ -281,12 +288,14 @@ fn parent(
             ic.state
         )));
     }
-    Ok((
-        ic.id.clone(),
-        ic.location.clone(),
-        ic.bandwidth.clone(),
-        ic.lag_id.clone(),
-    ))
+    Ok(Parent {
+        id: ic.id.clone(),
+        location: ic.location.clone(),
+        bandwidth: ic.bandwidth.clone(),
+        lag_id: ic.lag_id.clone(),
+        macsec: ic.mac_sec_capable,
+        device: (ic.aws_device.clone(), ic.aws_logical_device_id.clone()),
+    })
 }
 
 fn mbps(s: &str) -> f64 {
@@ -304,7 +313,14 @@ struct Allocation {
 
 fn allocate(eng: &mut Engine, cx: &Cx, a: Allocation) -> Result<ApiConnection, ApiError> {
     check_partner(eng, cx)?;
-    let (parent_id, location, parent_bw, lag_id) = parent(eng, cx, &a.parent_id)?;
+    let Parent {
+        id: parent_id,
+        location,
+        bandwidth: parent_bw,
+        lag_id,
+        macsec: parent_macsec,
+        device,
+    } = parent(eng, cx, &a.parent_id)?;
     if a.owner_account == cx.caller.account {
         return Err(ApiError::client(format!(
             "Cannot allocate Connection for the interconnect owner {}.",
@@ -355,13 +371,7 @@ fn allocate(eng: &mut Engine, cx: &Cx, a: Allocation) -> Result<ApiConnection, A
         TagErrors::Modeled,
     )?;
 
-    let (device, logical) = match eng.state.connections.get(&parent_id) {
-        Some(p) => (p.aws_device.clone(), p.aws_logical_device_id.clone()),
-        None => {
-            let l = &eng.state.lags[&parent_id];
-            (l.aws_device.clone(), l.aws_logical_device_id.clone())
-        }
-    };
+    let (device, logical) = device;
     let conn = Connection {
         id: eng.ids.dx("dxcon"),
         owner: a.owner_account,
@@ -385,6 +395,7 @@ fn allocate(eng: &mut Engine, cx: &Cx, a: Allocation) -> Result<ApiConnection, A
             // [choice] the partner's name defaults to the location code.
             partner_name: location,
             vlan: a.vlan,
+            parent_macsec,
         },
         macsec_keys: Vec::new(),
         encryption_mode: None,
@@ -524,7 +535,14 @@ pub fn associate_hosted_connection(
         } if *partner == cx.caller.account => (parent_id.clone(), *vlan),
         _ => return Err(connections::not_found(id)),
     };
-    let (new_parent, location, _, lag_id) = parent(eng, cx, &input.parent_connection_id)?;
+    let Parent {
+        id: new_parent,
+        location,
+        lag_id,
+        macsec,
+        device,
+        ..
+    } = parent(eng, cx, &input.parent_connection_id)?;
     if new_parent == old_parent {
         return Err(ApiError::client(format!(
             "Hosted connection {id} is already on {new_parent}"
@@ -545,10 +563,18 @@ pub fn associate_hosted_connection(
         )));
     }
     let c = eng.state.connections.get_mut(id).expect("checked");
-    if let ConnKind::Hosted { parent_id, .. } = &mut c.kind {
+    if let ConnKind::Hosted {
+        parent_id,
+        parent_macsec,
+        ..
+    } = &mut c.kind
+    {
         *parent_id = new_parent.clone();
+        *parent_macsec = macsec;
     }
     c.lag_id = lag_id;
+    // The hosted connection rides its new parent's device.
+    (c.aws_device, c.aws_logical_device_id) = device;
     let out = connections::to_api(c);
     eng.state.move_hosted(id, &old_parent, &new_parent);
     Ok(out)

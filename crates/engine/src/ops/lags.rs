@@ -513,18 +513,30 @@ pub fn associate_connection_with_lag(
     if let Some(old) = &conn.lag_id {
         check_can_lose_member(eng, old, cid)?;
     }
+    // VIFs directly on the connection will move onto the LAG: their VLANs
+    // must be free there (a VLAN is unique per connection or LAG).
+    if conn.lag_id.is_none() {
+        for v in eng.state.live_vifs_on(cid) {
+            if let Some(other) = eng.state.live_vifs_on(lid).find(|o| o.vlan == v.vlan) {
+                return Err(ApiError::client(format!(
+                    "VLAN {} of virtual interface {} on {cid} is already used by virtual interface {} on Lag {lid}",
+                    v.vlan, v.id, other.id
+                )));
+            }
+        }
+    }
     if let Some(old) = &conn.lag_id {
         if let Some(l) = eng.state.lags.get_mut(old) {
             l.members.retain(|m| m != cid);
         }
     }
     let lag_keys = eng.state.lags[lid].macsec_keys.clone();
-    eng.state
-        .lags
-        .get_mut(lid)
-        .expect("checked")
-        .members
-        .push(cid.clone());
+    let lag = eng.state.lags.get_mut(lid).expect("checked");
+    lag.members.push(cid.clone());
+    // An interconnect brings its hosted connections: the LAG now takes them.
+    if conn.kind == ConnKind::Interconnect {
+        lag.allows_hosted_connections = true;
+    }
     let c = eng.state.connections.get_mut(cid).expect("checked");
     c.lag_id = Some(lid.clone());
     c.aws_device = device;

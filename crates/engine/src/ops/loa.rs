@@ -157,12 +157,11 @@ pub fn describe_interconnect_loa(
     input: DescribeInterconnectLoaRequest,
 ) -> Result<DescribeInterconnectLoaResponse, ApiError> {
     let id = &input.interconnect_id;
-    if !eng
-        .state
-        .connections
-        .get(id)
-        .is_some_and(|c| c.kind == ConnKind::Interconnect)
-    {
+    if !eng.state.connections.get(id).is_some_and(|c| {
+        c.kind == ConnKind::Interconnect
+            && c.owner == cx.caller.account
+            && c.region == cx.caller.region
+    }) {
         return Err(super::interconnects::not_found(id));
     }
     Ok(DescribeInterconnectLoaResponse {

@@ -52,10 +52,17 @@ fn propagate(eng: &mut Engine, lag_id: &str) {
     let Some(lag) = eng.state.lags.get(lag_id) else {
         return;
     };
-    let (keys, members) = (lag.macsec_keys.clone(), lag.members.clone());
+    let (keys, mode, members) = (
+        lag.macsec_keys.clone(),
+        lag.encryption_mode.clone(),
+        lag.members.clone(),
+    );
     for m in members {
         if let Some(c) = eng.state.connections.get_mut(&m) {
             c.macsec_keys = keys.clone();
+            if mode.is_some() {
+                c.encryption_mode = mode.clone();
+            }
         }
     }
 }

@@ -6,6 +6,10 @@
 //! [`identify_lenient`]); with `--auth strict` [`verify_request`] also
 //! checks them against the configured secrets, over the bytes received.
 
+// Parses and verifies hostile input; the fuzz targets run without a
+// sanitizer on the strength of this.
+#![forbid(unsafe_code)]
+
 mod credentials;
 mod error;
 mod sigv4;

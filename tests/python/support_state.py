@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from dxserver import Server, dxlocal_bin
+from dxserver import LISTEN_RE, Server, dxlocal_bin
 from support import REGION
 
 NO_RETRIES = Config(retries={"max_attempts": 1}, connect_timeout=10, read_timeout=60)
@@ -27,6 +28,19 @@ SECRET = "dxlocal-test-secret"
 # --------------------------------------------------------------------------
 
 
+_LOCK = threading.RLock()
+_SESSION = []
+
+
+def _json_session():
+    # One session for every endpoint: a new session loads the EC2 model
+    # again, which costs most of a second.
+    with _LOCK:
+        if not _SESSION:
+            _SESSION.append(boto3.Session())
+        return _SESSION[0]
+
+
 class Endpoint:
     """Clients for one server URL, in both Direct Connect protocols.
 
@@ -36,18 +50,20 @@ class Endpoint:
 
     def __init__(self, url: str, cbor_session=None):
         self.url = url
-        self._sessions = {"json": boto3.Session(), "cbor": cbor_session}
+        self._sessions = {"json": _json_session(), "cbor": cbor_session}
         self._clients = {}
 
     def _client(self, service, account, region, protocol="json", config=NO_RETRIES):
         key = (service, account, region, protocol)
-        if key not in self._clients:
-            session = self._sessions[protocol]
-            assert session is not None, "pass the cbor_session fixture for CBOR clients"
-            self._clients[key] = session.client(
-                service, region_name=region, endpoint_url=self.url,
-                aws_access_key_id=account, aws_secret_access_key=SECRET, config=config)
-        return self._clients[key]
+        # Sessions are not safe to build clients from concurrently.
+        with _LOCK:
+            if key not in self._clients:
+                session = self._sessions[protocol]
+                assert session is not None, "pass the cbor_session fixture for CBOR clients"
+                self._clients[key] = session.client(
+                    service, region_name=region, endpoint_url=self.url,
+                    aws_access_key_id=account, aws_secret_access_key=SECRET, config=config)
+            return self._clients[key]
 
     def dx(self, account: str, protocol: str = "json", region: str = REGION):
         return self._client("directconnect", account, region, protocol)
@@ -56,8 +72,31 @@ class Endpoint:
         return self._client("ec2", account, region)
 
 
-def state_server(state_dir: Path, *extra: str) -> Server:
-    return Server(["--state-dir", str(state_dir), *extra])
+class ListeningServer(Server):
+    """A `dxlocal serve` on a chosen address, so a restarted server can come
+    back on the port its clients already use (Server always asks for :0)."""
+
+    def __init__(self, args: list, listen: str = "127.0.0.1:0"):
+        binary = dxlocal_bin()
+        self.args = list(args)
+        self.stderr_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"dxlocal-{os.getpid()}-{id(self)}.err"
+        self._stderr = open(self.stderr_path, "w+b")
+        self.proc = subprocess.Popen([str(binary), "serve", "--listen", listen, *self.args],
+                                     stdout=subprocess.PIPE, stderr=self._stderr)
+        self.first_line = self._read_first_line()
+        m = LISTEN_RE.match(self.first_line)
+        if not m:
+            self.stop()
+            raise AssertionError(f"unexpected first stdout line {self.first_line!r}; stderr: {self.stderr_tail()}")
+        self.url = m.group(1)
+        self.port = int(m.group(2))
+        self.extra_stdout = bytearray()
+        self._drain = threading.Thread(target=self._drain_stdout, daemon=True)
+        self._drain.start()
+
+
+def state_server(state_dir: Path, *extra: str, port: int = 0) -> Server:
+    return ListeningServer(["--state-dir", str(state_dir), *extra], listen=f"127.0.0.1:{port}")
 
 
 def admin_json(server: Server, method: str, path: str, body=None) -> dict:

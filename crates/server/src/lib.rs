@@ -28,6 +28,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::thread::JoinHandle;
 
 pub use config::ServerConfig;
+pub use log::flush as flush_log;
 pub use persist::{export_dir, import_dir};
 
 /// A server whose state is loaded (a state directory replayed) but that is

@@ -59,8 +59,66 @@ impl RequestRecord<'_> {
 
     pub fn emit(&self) {
         let line = self.format(SystemTime::now());
-        // One write per line keeps lines from concurrent requests whole.
-        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        match writer() {
+            Some(tx) => {
+                let _ = tx.send(Message::Line(line));
+            }
+            None => {
+                let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            }
+        }
+    }
+}
+
+enum Message {
+    Line(String),
+    /// Answer once every earlier line is written.
+    Flush(std::sync::mpsc::Sender<()>),
+}
+
+/// One thread writes the log: requests hand their line over and move on;
+/// under load many lines go out in one write instead of one syscall each.
+fn writer() -> Option<&'static std::sync::mpsc::Sender<Message>> {
+    use std::sync::{mpsc, OnceLock};
+    static WRITER: OnceLock<Option<mpsc::Sender<Message>>> = OnceLock::new();
+    WRITER
+        .get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Message>();
+            std::thread::Builder::new()
+                .name("dxlocal-log".into())
+                .spawn(move || {
+                    let mut out = std::io::BufWriter::new(std::io::stderr());
+                    while let Ok(first) = rx.recv() {
+                        let mut pending = Some(first);
+                        while let Some(message) = pending.take() {
+                            match message {
+                                Message::Line(l) => {
+                                    let _ = out.write_all(l.as_bytes());
+                                }
+                                Message::Flush(done) => {
+                                    let _ = out.flush();
+                                    let _ = done.send(());
+                                }
+                            }
+                            pending = rx.try_recv().ok();
+                        }
+                        // Nothing else queued: the lines so far go out now.
+                        let _ = out.flush();
+                    }
+                })
+                .ok()
+                .map(|_| tx)
+        })
+        .as_ref()
+}
+
+/// Waits until every line logged so far is written (before exiting).
+pub fn flush() {
+    if let Some(tx) = writer() {
+        let (done, wait) = std::sync::mpsc::channel();
+        if tx.send(Message::Flush(done)).is_ok() {
+            let _ = wait.recv_timeout(Duration::from_secs(2));
+        }
     }
 }
 

@@ -67,6 +67,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
             .serve(listener, shutdown)
             .await
             .map_err(|e| e.to_string())?;
+        dxlocal::flush_log();
         eprintln!("dxlocal: stopped");
         Ok::<(), String>(())
     });

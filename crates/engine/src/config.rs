@@ -45,6 +45,35 @@ pub struct Quotas {
     pub connections_per_resiliency_group: usize,
 }
 
+impl Quotas {
+    /// Every quota's name, as `--quota NAME=VALUE` takes it.
+    pub const NAMES: &'static str = "connections-per-location, private-public-vifs-per-connection, transit-vifs-per-connection, bgp-peers-per-family, vifs-per-hosted-connection, vifs-per-gateway, vgws-per-gateway, tgws-per-gateway, gateways-per-tgw, gateways-per-account, tags-per-resource, arns-per-describe-tags, lags-per-region, resiliency-groups-per-region, connections-per-resiliency-group";
+
+    /// Sets one quota by its kebab-case name (`vifs-per-gateway=60`).
+    pub fn set(&mut self, name: &str, value: usize) -> Result<(), String> {
+        let slot = match name {
+            "connections-per-location" => &mut self.connections_per_location,
+            "private-public-vifs-per-connection" => &mut self.private_public_vifs_per_connection,
+            "transit-vifs-per-connection" => &mut self.transit_vifs_per_connection,
+            "bgp-peers-per-family" => &mut self.bgp_peers_per_family,
+            "vifs-per-hosted-connection" => &mut self.vifs_per_hosted_connection,
+            "vifs-per-gateway" => &mut self.vifs_per_gateway,
+            "vgws-per-gateway" => &mut self.vgws_per_gateway,
+            "tgws-per-gateway" => &mut self.tgws_per_gateway,
+            "gateways-per-tgw" => &mut self.gateways_per_tgw,
+            "gateways-per-account" => &mut self.gateways_per_account,
+            "tags-per-resource" => &mut self.tags_per_resource,
+            "arns-per-describe-tags" => &mut self.arns_per_describe_tags,
+            "lags-per-region" => &mut self.lags_per_region,
+            "resiliency-groups-per-region" => &mut self.resiliency_groups_per_region,
+            "connections-per-resiliency-group" => &mut self.connections_per_resiliency_group,
+            other => return Err(format!("unknown quota {other:?}; known: {}", Self::NAMES)),
+        };
+        *slot = value;
+        Ok(())
+    }
+}
+
 impl Default for Quotas {
     fn default() -> Self {
         Quotas {

@@ -25,7 +25,7 @@ impl App {
     /// Builds the engine: fresh, or rebuilt from the state directory.
     pub fn new(config: ServerConfig) -> Result<Self, String> {
         let wall = wall_now();
-        let fresh = persist::new_header(config.lifecycle, config.seed, wall);
+        let fresh = persist::new_header(config.lifecycle, config.seed, wall, &config.quotas);
         let (engine, history) = match &config.state_dir {
             Some(dir) => persist::open_state_dir(dir, fresh)?,
             None => (persist::engine_for(&fresh)?, History::in_memory(fresh)),

@@ -44,6 +44,8 @@ pub struct ServerConfig {
     pub request_log: bool,
     /// Where acknowledged state is kept; `None` keeps it in memory only.
     pub state_dir: Option<PathBuf>,
+    /// Quota overrides, `name=value,…` (see `Quotas::NAMES`).
+    pub quotas: String,
 }
 
 impl Default for ServerConfig {
@@ -55,6 +57,7 @@ impl Default for ServerConfig {
             auth: AuthMode::Off,
             request_log: true,
             state_dir: None,
+            quotas: String::new(),
         }
     }
 }
@@ -180,6 +183,16 @@ pub struct ServeArgs {
     #[arg(long, env = "DXLOCAL_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
 
+    /// Raise or lower a service quota, e.g. `--quota private-public-vifs-per-connection=4000`
+    /// (repeatable; the environment variable takes a comma-separated list).
+    #[arg(
+        long,
+        env = "DXLOCAL_QUOTAS",
+        value_delimiter = ',',
+        value_name = "NAME=VALUE"
+    )]
+    pub quota: Vec<String>,
+
     /// SigV4 verification: off (any secret works) or strict (signatures
     /// checked against --credentials). The admin API is never authenticated.
     #[arg(
@@ -208,6 +221,7 @@ impl ServeArgs {
             auth: self.auth,
             request_log: true,
             state_dir: self.state_dir.clone(),
+            quotas: self.quota.join(","),
         })
     }
 }

@@ -80,21 +80,47 @@ impl History {
 
 pub(crate) fn engine_for(header: &Header) -> Result<Engine, String> {
     let lifecycle: Lifecycle = header.lifecycle.parse()?;
-    let config = EngineConfig {
+    let mut config = EngineConfig {
         lifecycle,
         seed: Some(header.seed),
         ..EngineConfig::default()
     };
+    for (name, value) in parse_settings(&header.settings)? {
+        config.quotas.set(&name, value)?;
+    }
     Ok(Engine::new(config, header.created_wall))
 }
 
-pub(crate) fn new_header(lifecycle: Lifecycle, seed: Option<u64>, wall: f64) -> Header {
+/// `name=value,name=value` (quota overrides) as recorded in a header.
+pub(crate) fn parse_settings(text: &str) -> Result<Vec<(String, usize)>, String> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let (name, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("quota setting {pair:?} is not NAME=VALUE"))?;
+            let value: usize = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("quota {name} needs a whole number, got {value:?}"))?;
+            Ok((name.trim().to_string(), value))
+        })
+        .collect()
+}
+
+pub(crate) fn new_header(
+    lifecycle: Lifecycle,
+    seed: Option<u64>,
+    wall: f64,
+    settings: &str,
+) -> Header {
     Header {
         // Always a concrete seed: replay needs the same IDs.
         seed: seed.unwrap_or_else(rand_seed),
         lifecycle: lifecycle_name(lifecycle).to_string(),
         created_wall: wall,
         written_by: format!("dxlocal {}", env!("CARGO_PKG_VERSION")),
+        settings: settings.to_string(),
     }
 }
 
@@ -196,6 +222,7 @@ pub(crate) fn export(history: &History) -> Value {
         "lifecycle": history.header.lifecycle,
         "createdWall": history.header.created_wall,
         "writtenBy": history.header.written_by,
+        "settings": history.header.settings,
         "calls": history.records.iter().map(|r| json!({
             "kind": r.kind,
             "target": r.target,
@@ -236,6 +263,7 @@ pub(crate) fn parse_document(bytes: &[u8]) -> Result<(Header, Vec<Record>), Stri
             .as_f64()
             .ok_or("missing \"createdWall\"")?,
         written_by: text(&doc, "writtenBy")?,
+        settings: doc["settings"].as_str().unwrap_or_default().to_string(),
     };
     let calls = doc["calls"].as_array().ok_or("missing \"calls\"")?;
     let mut records = Vec::with_capacity(calls.len());
@@ -310,7 +338,7 @@ pub fn export_dir(dir: &Path) -> Result<Vec<u8>, String> {
     if !dir.join("dxlocal.sqlite3").exists() {
         return Err(format!("{} holds no dxlocal state", dir.display()));
     }
-    let placeholder = new_header(Lifecycle::Instant, None, 0.0);
+    let placeholder = new_header(Lifecycle::Instant, None, 0.0, "");
     let (journal, header, records) = Journal::open(dir, placeholder).map_err(|e| e.to_string())?;
     drop(journal);
     let history = History {

@@ -50,6 +50,9 @@ pub struct Header {
     /// Wall time the engine was created at (a manual clock starts there).
     pub created_wall: f64,
     pub written_by: String,
+    /// Engine settings replay depends on besides the above (quotas), as
+    /// `name=value` pairs joined by commas; empty for the defaults.
+    pub settings: String,
 }
 
 #[derive(Debug)]
@@ -168,6 +171,7 @@ fn write_header(tx: &rusqlite::Transaction<'_>, h: &Header) -> rusqlite::Result<
         ("lifecycle", h.lifecycle.clone()),
         ("created_wall", h.created_wall.to_string()),
         ("written_by", h.written_by.clone()),
+        ("settings", h.settings.clone()),
     ] {
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
@@ -224,6 +228,8 @@ impl Journal {
                         .parse()
                         .map_err(|_| StoreError::Damaged("created_wall".into()))?,
                     written_by: get("written_by")?,
+                    // Absent in directories written before settings existed.
+                    settings: meta(&conn, "settings")?.unwrap_or_default(),
                 }
             }
         };

@@ -19,7 +19,10 @@ from botocore.exceptions import ClientError
 from dxserver import LISTEN_RE, Server, dxlocal_bin
 from support import REGION
 
-NO_RETRIES = Config(retries={"max_attempts": 1}, connect_timeout=10, read_timeout=60)
+# In botocore's default (legacy) retry mode `max_attempts` counts retries, not
+# attempts; `total_max_attempts` = 1 is what really sends a call once. A write
+# cut by a crash must not be sent again behind the test's back.
+NO_RETRIES = Config(retries={"total_max_attempts": 1}, connect_timeout=10, read_timeout=60)
 SECRET = "dxlocal-test-secret"
 
 

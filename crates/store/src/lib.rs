@@ -336,6 +336,7 @@ mod tests {
             lifecycle: "instant".into(),
             created_wall: 1.5,
             written_by: "test".into(),
+            settings: String::new(),
         }
     }
 

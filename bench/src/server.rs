@@ -1,11 +1,12 @@
 //! The dxlocal server under test, run as a child process.
 
 use std::collections::VecDeque;
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const READY_PREFIX: &str = "dxlocal listening on ";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -29,15 +30,15 @@ impl ServerProcess {
     }
 
     pub fn start(path: &Path, lifecycle: &str) -> Result<Self, String> {
-        if !path.exists() {
-            return Err(format!(
-                "server binary {} not found; build it first with `cargo build --release` \
-                 (or pass --server PATH or --endpoint URL)",
-                path.display()
-            ));
-        }
+        Self::start_with(path, &["--lifecycle".into(), lifecycle.into()])
+    }
+
+    /// `serve --listen 127.0.0.1:0` plus `extra` (more `serve` flags).
+    pub fn start_with(path: &Path, extra: &[OsString]) -> Result<Self, String> {
+        check_binary(path)?;
         let mut child = Command::new(path)
-            .args(["serve", "--listen", "127.0.0.1:0", "--lifecycle", lifecycle])
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -129,6 +130,77 @@ impl ServerProcess {
 
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident set size of the server process, in KiB.
+    pub fn rss_kib(&self) -> Option<u64> {
+        rss_kib(self.pid())
+    }
+
+    /// Stops the server the way an operator would (SIGTERM), so that it
+    /// shuts down cleanly, and waits for it to exit.
+    pub fn terminate(&mut self, timeout: Duration) -> Result<ExitStatus, String> {
+        terminate(&mut self.child, timeout)
+    }
+}
+
+pub fn check_binary(path: &Path) -> Result<(), String> {
+    if path.exists() {
+        Ok(())
+    } else {
+        Err(format!(
+            "server binary {} not found; build it first with \
+             `cargo build --release -p dxlocal -p dxlocal-bench` \
+             (or pass --server PATH or --endpoint URL)",
+            path.display()
+        ))
+    }
+}
+
+/// VmRSS from /proc/PID/status, in KiB; `None` where there is no procfs.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().strip_suffix("kB"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// SIGTERM through kill(1): std cannot send signals, and a clean stop (not
+/// SIGKILL) is what the durable start-up measurement needs to follow.
+pub fn terminate(child: &mut Child, timeout: Duration) -> Result<ExitStatus, String> {
+    if let Ok(Some(status)) = child.try_wait() {
+        return Ok(status);
+    }
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("running kill -TERM: {e}"))?;
+    if !sent.success() {
+        return Err(format!("kill -TERM {} failed", child.id()));
+    }
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Ok(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "process {} did not exit within {}s of SIGTERM; killed",
+                child.id(),
+                timeout.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 

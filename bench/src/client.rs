@@ -291,6 +291,15 @@ impl Conn {
             .await
             .map_err(|e| CallError(format!("read body: {e}")))?
             .to_bytes();
+        // A server that closes after every reply (moto's does) must get a
+        // new connection for the next request rather than a write error.
+        if parts
+            .headers
+            .get("connection")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"))
+        {
+            self.sender = None;
+        }
         let header = |name: &str| {
             parts
                 .headers
@@ -304,6 +313,25 @@ impl Conn {
             error_type: header("x-amzn-errortype"),
             body,
         })
+    }
+
+    /// An unsigned request to the admin API (`/_dxlocal/...`).
+    pub async fn admin(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> Result<(StatusCode, Bytes), CallError> {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", self.endpoint.authority.as_str())
+            .header("content-type", "application/json")
+            .header("user-agent", USER_AGENT)
+            .body(Full::new(Bytes::from(body.to_string())))
+            .map_err(|e| CallError(format!("building {method} {path}: {e}")))?;
+        let (res, _) = self.send(req).await;
+        res.map(|r| (r.status, r.body))
     }
 
     pub async fn call(

@@ -96,7 +96,7 @@ pub fn default_connections(concurrency: usize) -> usize {
     concurrency.max(1).div_ceil(10)
 }
 
-fn str_field(v: &Value, path: &[&str]) -> Option<String> {
+pub fn str_field(v: &Value, path: &[&str]) -> Option<String> {
     let mut cur = v;
     for p in path {
         cur = cur.get(p)?;
@@ -104,7 +104,7 @@ fn str_field(v: &Value, path: &[&str]) -> Option<String> {
     cur.as_str().map(str::to_string)
 }
 
-async fn must(
+pub async fn must(
     conn: &mut Conn,
     proto: Protocol,
     account: &mut Account,
@@ -277,12 +277,12 @@ impl Window {
     }
 
     /// A request belongs to the window it started in.
-    fn contains(&self, t: Instant) -> bool {
+    pub fn contains(&self, t: Instant) -> bool {
         t >= self.start && t < self.end
     }
 }
 
-fn note<T>(
+pub fn note<T>(
     rec: &mut Recorder,
     window: &Window,
     started: Instant,

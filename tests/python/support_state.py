@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import boto3
@@ -273,3 +274,55 @@ def diff(a: dict, b: dict, limit: int = 5) -> str:
         if len(out) >= limit:
             break
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------
+# Raw load from other processes
+# --------------------------------------------------------------------------
+
+
+def _signed_headers(url: str, operation: str, body: bytes, account: str) -> dict:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    req = AWSRequest(method="POST", url=url + "/", data=body, headers={
+        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"OvertureService.{operation}"})
+    SigV4Auth(Credentials(account, SECRET), "directconnect", REGION).add_auth(req)
+    return dict(req.headers.items())
+
+
+def hammer(url: str, role: str, connection_id: str, partner: str, customer: str, seconds: float, results):
+    """Runs in a separate process (the GIL would serialise threads): raw
+    HTTP calls as fast as one connection goes. `alloc` takes VLAN 100 on the
+    connection and gives it back at once; `read` only lists VIFs."""
+    import http.client
+
+    conn = http.client.HTTPConnection(url.removeprefix("http://"), timeout=30)
+    read_body = b"{}"
+    read_headers = _signed_headers(url, "DescribeVirtualInterfaces", read_body, partner)
+    alloc_body = json.dumps({"connectionId": connection_id, "ownerAccount": customer,
+                             "newPrivateVirtualInterfaceAllocation": {
+                                 "virtualInterfaceName": "race", "vlan": 100, "asn": 65000}}).encode()
+    alloc_headers = _signed_headers(url, "AllocatePrivateVirtualInterface", alloc_body, partner)
+    counts = {"calls": 0, "allocated": 0, "refused": 0}
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if role == "read":
+            conn.request("POST", "/", read_body, read_headers)
+            conn.getresponse().read()
+            counts["calls"] += 1
+            continue
+        conn.request("POST", "/", alloc_body, alloc_headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        counts["calls"] += 1
+        if resp.status != 200:
+            counts["refused"] += 1
+            continue
+        counts["allocated"] += 1
+        body = json.dumps({"virtualInterfaceId": json.loads(data)["virtualInterfaceId"]}).encode()
+        conn.request("POST", "/", body, _signed_headers(url, "DeleteVirtualInterface", body, partner))
+        assert conn.getresponse().read()
+        counts["calls"] += 1
+    results.put((role, counts))

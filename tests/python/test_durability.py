@@ -505,6 +505,45 @@ def test_crash_cycles_lose_no_acknowledged_write(tmp_path, cbor_session):
     assert in_flight > 0
 
 
+def test_racing_calls_replay_to_the_same_state(tmp_path):
+    """Calls that race for the same VLAN, with reads in between, must replay
+    to the outcomes they had: a restart rebuilds the state from the journal
+    alone, and a journal that does not replay leaves a directory the server
+    refuses to start on. Reads are not journaled, yet a read also applies
+    whatever fell due; a write that took its wall time before another write
+    but ran after it (and after such a read) saw a different state live than
+    it sees on replay."""
+    import multiprocessing
+
+    from support_state import hammer
+
+    state_dir = tmp_path / "state"
+    ctx = multiprocessing.get_context("spawn")
+    srv = state_server(state_dir)
+    try:
+        partner = Endpoint(srv.url).dx(PARTNER)
+        loc, bw = _port(partner)
+        conn = partner.create_connection(location=loc, bandwidth=bw, connectionName="race")["connectionId"]
+        for round_ in range(2):
+            results = ctx.Queue()
+            procs = [ctx.Process(target=hammer, args=(srv.url, role, conn, PARTNER, CUSTOMER, 3.0, results))
+                     for role in ["alloc"] * 3 + ["read"] * 3]
+            for p in procs:
+                p.start()
+            for p in procs:
+                p.join(timeout=60)
+            counts = [results.get(timeout=10) for _ in procs]
+            assert sum(c["allocated"] for role, c in counts if role == "alloc") > 0, counts
+            before = snapshot(Endpoint(srv.url), [PARTNER, CUSTOMER], ["us-east-1"])
+            srv.stop()
+            # Starting again replays every call; it must answer as it did.
+            srv = state_server(state_dir)
+            after = snapshot(Endpoint(srv.url), [PARTNER, CUSTOMER], ["us-east-1"])
+            assert after == before, f"round {round_}: " + diff(before, after)
+    finally:
+        srv.stop()
+
+
 # --------------------------------------------------------------------------
 # Clean restarts, directories the server must refuse
 # --------------------------------------------------------------------------

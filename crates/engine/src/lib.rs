@@ -58,6 +58,8 @@ pub struct Engine {
     state: State,
     timers: Timers,
     ec2: ec2::Ec2State,
+    /// How many resets happened: part of what seeds the ID generator.
+    resets: u64,
 }
 
 impl Engine {
@@ -68,6 +70,7 @@ impl Engine {
             state: State::default(),
             timers: Timers::default(),
             ec2: ec2::Ec2State::default(),
+            resets: 0,
             config,
         }
     }
@@ -82,12 +85,23 @@ impl Engine {
     }
 
     /// Forgets every resource. The clock (with any advance) and the
-    /// configuration stay; a seeded generator starts over, so a reset run
-    /// replays the same IDs.
+    /// configuration stay. IDs do not repeat across resets: the generator
+    /// is re-seeded from the seed and the number of resets, so a stale ID
+    /// from before a reset never names a new resource, and a seeded run
+    /// stays reproducible.
     pub fn reset(&mut self, wall_now: f64) {
         let clock = self.clock.clone();
-        *self = Engine::new(self.config.clone(), wall_now);
+        let resets = self.resets + 1;
+        let base = self.config.clone();
+        let mut derived = base.clone();
+        derived.seed = base
+            .seed
+            .map(|s| s ^ resets.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        *self = Engine::new(derived, wall_now);
+        // Keep the configured seed: the next reset derives from it again.
+        self.config = base;
         self.clock = clock;
+        self.resets = resets;
     }
 
     /// Moves virtual time forward and applies everything that fell due.

@@ -1,0 +1,363 @@
+//! The closed-loop workloads of the throughput, durable and moto goals, and
+//! the runner that alternates targets within one measurement.
+
+use crate::client::{Account, CallError, Conn, Endpoint, Protocol};
+use crate::flow::{self, GatewayChoice, Plan, Window, CUSTOMER};
+use crate::stats::Recorder;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const DESCRIBE_VIFS: &str = "DescribeVirtualInterfaces";
+pub const CREATE_CONNECTION: &str = "CreateConnection";
+pub const DESCRIBE_CONNECTIONS: &str = "DescribeConnections";
+
+/// dxlocal enforces AWS's default: 10 connections per location per account.
+pub const CONNECTIONS_PER_LOCATION: u64 = 10;
+/// Every location offers 1G ports, so any location accepts this bandwidth.
+pub const BANDWIDTH: &str = "1Gbps";
+
+/// First account of the CreateConnection workload; a fresh account every
+/// `locations x 10` creates keeps every call under the quota.
+const CREATE_ACCOUNT_BASE: u64 = 400_000_000_000;
+/// Accounts owning the connections the DescribeConnections workload reads.
+const DESCRIBE_CONN_ACCOUNT_BASE: u64 = 450_000_000_000;
+
+/// What every worker of one target does, request after request.
+pub enum Work {
+    /// DescribeVirtualInterfaces for one VIF ID, as its owner (the customer).
+    DescribeVif { vifs: Vec<String> },
+    /// CreateConnection, each call in a new (account, location) slot.
+    CreateConnection {
+        next: AtomicU64,
+        locations: Vec<String>,
+    },
+    /// The hosted VIF flow of flow mode: allocate, confirm, describe, delete.
+    Mix(Plan),
+    /// DescribeConnections for one connection ID, as its owner.
+    DescribeConnection { conns: Vec<(String, String)> },
+}
+
+impl Work {
+    pub fn create_connection(locations: Vec<String>) -> Self {
+        Work::CreateConnection {
+            next: AtomicU64::new(0),
+            locations,
+        }
+    }
+
+    /// For the floor, which answers anything with 200: IDs of the right shape.
+    pub fn synthetic_describe_vif() -> Self {
+        Work::DescribeVif {
+            vifs: vec!["dxvif-ffffffff".into()],
+        }
+    }
+}
+
+/// The account and location of the `slot`-th CreateConnection.
+pub fn create_slot(slot: u64, locations: usize) -> (String, usize) {
+    let per_account = locations.max(1) as u64 * CONNECTIONS_PER_LOCATION;
+    let account = CREATE_ACCOUNT_BASE + slot / per_account;
+    let location = (slot % per_account) / CONNECTIONS_PER_LOCATION;
+    (account.to_string(), location as usize)
+}
+
+pub async fn locations(ep: &Endpoint, proto: Protocol) -> Result<Vec<String>, String> {
+    let mut conn = Conn::new(ep.clone());
+    let mut acct = Account::new("111111111111");
+    let v = flow::must(&mut conn, proto, &mut acct, "DescribeLocations", json!({})).await?;
+    let codes: Vec<String> = v
+        .get("locations")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| flow::str_field(l, &["locationCode"]))
+                .collect()
+        })
+        .unwrap_or_default();
+    if codes.is_empty() {
+        return Err(format!("DescribeLocations returned no locations: {v}"));
+    }
+    Ok(codes)
+}
+
+/// Forgets every resource, so each workload starts from an empty server.
+pub async fn reset(ep: &Endpoint) -> Result<(), String> {
+    let mut conn = Conn::new(ep.clone());
+    match conn.admin("POST", "/_dxlocal/reset", "{}").await {
+        Ok((s, _)) if s.is_success() => Ok(()),
+        Ok((s, body)) => Err(format!(
+            "POST /_dxlocal/reset answered {s}: {}",
+            String::from_utf8_lossy(&body)
+        )),
+        Err(e) => Err(format!("POST /_dxlocal/reset: {}", e.0)),
+    }
+}
+
+/// One confirmed hosted VIF per worker, each described once to check the
+/// measured call really finds it.
+pub async fn setup_describe_vif(
+    ep: &Endpoint,
+    proto: Protocol,
+    concurrency: usize,
+) -> Result<Work, String> {
+    let plan = flow::setup(
+        ep.clone(),
+        proto,
+        concurrency,
+        flow::default_connections(concurrency),
+        GatewayChoice::Auto,
+    )
+    .await?;
+    let mut conn = Conn::new(ep.clone());
+    let mut customer = Account::new(CUSTOMER);
+    let mut vifs = Vec::with_capacity(concurrency);
+    for w in 0..concurrency {
+        let slot = plan.slot(w);
+        let c = &plan.connections[slot.connection];
+        let mut partner = Account::new(&c.partner);
+        let v = flow::must(
+            &mut conn,
+            proto,
+            &mut partner,
+            flow::ALLOCATE,
+            json!({
+                "connectionId": c.id,
+                "ownerAccount": CUSTOMER,
+                "newPrivateVirtualInterfaceAllocation": {
+                    "virtualInterfaceName": format!("describe-{w}"),
+                    "vlan": slot.first_vlan,
+                    "asn": 65000,
+                },
+            }),
+        )
+        .await?;
+        let id = flow::str_field(&v, &["virtualInterfaceId"])
+            .ok_or_else(|| format!("setup {}: no virtualInterfaceId in {v}", flow::ALLOCATE))?;
+        flow::must(
+            &mut conn,
+            proto,
+            &mut customer,
+            flow::CONFIRM,
+            json!({"virtualInterfaceId": id, plan.gateway_field: plan.gateway(w)}),
+        )
+        .await?;
+        let d = flow::must(
+            &mut conn,
+            proto,
+            &mut customer,
+            DESCRIBE_VIFS,
+            json!({"virtualInterfaceId": id}),
+        )
+        .await?;
+        let found = d
+            .get("virtualInterfaces")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if found != 1 {
+            return Err(format!("setup: describing {id} found {found} VIFs: {d}"));
+        }
+        vifs.push(id);
+    }
+    Ok(Work::DescribeVif { vifs })
+}
+
+/// One connection per worker, each in its own account.
+pub async fn setup_describe_connection(
+    ep: &Endpoint,
+    proto: Protocol,
+    concurrency: usize,
+    location: &str,
+) -> Result<Work, String> {
+    let mut conn = Conn::new(ep.clone());
+    let mut conns = Vec::with_capacity(concurrency);
+    for w in 0..concurrency {
+        let account = (DESCRIBE_CONN_ACCOUNT_BASE + w as u64).to_string();
+        let mut acct = Account::new(&account);
+        let v = flow::must(
+            &mut conn,
+            proto,
+            &mut acct,
+            CREATE_CONNECTION,
+            json!({"location": location, "bandwidth": BANDWIDTH,
+                   "connectionName": format!("describe-{w}")}),
+        )
+        .await?;
+        let id = flow::str_field(&v, &["connectionId"])
+            .ok_or_else(|| format!("setup {CREATE_CONNECTION}: no connectionId in {v}"))?;
+        let d = flow::must(
+            &mut conn,
+            proto,
+            &mut acct,
+            DESCRIBE_CONNECTIONS,
+            json!({"connectionId": id}),
+        )
+        .await?;
+        let found = d
+            .get("connections")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if found != 1 {
+            return Err(format!("setup: describing {id} found {found} connections"));
+        }
+        conns.push((account, id));
+    }
+    Ok(Work::DescribeConnection { conns })
+}
+
+fn record(
+    rec: &mut Recorder,
+    window: &Window,
+    started: Instant,
+    op: &'static str,
+    res: Result<Value, CallError>,
+    latency: Duration,
+) {
+    flow::note(rec, window, started, op, &res, latency);
+}
+
+async fn run_worker(
+    w: usize,
+    mut conn: Conn,
+    proto: Protocol,
+    work: &Work,
+    window: Window,
+) -> Recorder {
+    let mut rec = Recorder::default();
+    match work {
+        Work::Mix(plan) => return flow::run_worker(w, conn, proto, plan, window).await,
+        Work::DescribeVif { vifs } => {
+            let mut customer = Account::new(CUSTOMER);
+            let input = json!({"virtualInterfaceId": vifs[w % vifs.len()]});
+            while Instant::now() < window.end {
+                let t = Instant::now();
+                let (res, lat) = conn.call(proto, &mut customer, DESCRIBE_VIFS, &input).await;
+                record(&mut rec, &window, t, DESCRIBE_VIFS, res, lat);
+            }
+        }
+        Work::DescribeConnection { conns } => {
+            let (account, id) = &conns[w % conns.len()];
+            let mut acct = Account::new(account);
+            let input = json!({"connectionId": id});
+            while Instant::now() < window.end {
+                let t = Instant::now();
+                let (res, lat) = conn
+                    .call(proto, &mut acct, DESCRIBE_CONNECTIONS, &input)
+                    .await;
+                record(&mut rec, &window, t, DESCRIBE_CONNECTIONS, res, lat);
+            }
+        }
+        Work::CreateConnection { next, locations } => {
+            // Signers cache their key per account, so one per account in use.
+            let mut acct: Option<Account> = None;
+            while Instant::now() < window.end {
+                let slot = next.fetch_add(1, Ordering::Relaxed);
+                let (account, loc) = create_slot(slot, locations.len());
+                if acct.as_ref().is_none_or(|a| a.access_key != account) {
+                    acct = Some(Account::new(&account));
+                }
+                let a = acct.as_mut().expect("set above");
+                let input = json!({
+                    "location": locations[loc],
+                    "bandwidth": BANDWIDTH,
+                    "connectionName": format!("c{slot}"),
+                });
+                let t = Instant::now();
+                let (res, lat) = conn.call(proto, a, CREATE_CONNECTION, &input).await;
+                record(&mut rec, &window, t, CREATE_CONNECTION, res, lat);
+            }
+        }
+    }
+    rec
+}
+
+/// One slice: every worker on its own preopened connection.
+async fn run_slice(
+    ep: &Endpoint,
+    proto: Protocol,
+    work: &Arc<Work>,
+    concurrency: usize,
+    warmup: Duration,
+    duration: Duration,
+) -> Result<Recorder, String> {
+    let mut conns = Vec::with_capacity(concurrency);
+    for _ in 0..concurrency {
+        let mut c = Conn::new(ep.clone());
+        c.preconnect()
+            .await
+            .map_err(|e| format!("connecting to {}: {}", ep.authority, e.0))?;
+        conns.push(c);
+    }
+    let window = Window::new(warmup, duration);
+    let handles: Vec<_> = conns
+        .into_iter()
+        .enumerate()
+        .map(|(w, conn)| {
+            let work = work.clone();
+            tokio::spawn(async move { run_worker(w, conn, proto, &work, window).await })
+        })
+        .collect();
+    let mut rec = Recorder::default();
+    for h in handles {
+        rec.merge(h.await.map_err(|e| format!("worker failed: {e}"))?);
+    }
+    Ok(rec)
+}
+
+pub struct Timing {
+    pub concurrency: usize,
+    pub rounds: u32,
+    /// Warmup and measured time per target, summed over the rounds.
+    pub warmup: Duration,
+    pub duration: Duration,
+}
+
+/// Runs every target for `rounds` slices in turn (A B A B ...), so
+/// background load on the machine lands on all of them alike; returns one
+/// recorder per target, measured over `timing.duration` in total.
+pub async fn interleave(
+    targets: &[(&Endpoint, Arc<Work>)],
+    proto: Protocol,
+    timing: &Timing,
+) -> Result<Vec<Recorder>, String> {
+    let rounds = timing.rounds.max(1);
+    let warmup = timing.warmup / rounds;
+    let duration = timing.duration / rounds;
+    let mut recs = vec![Recorder::default(); targets.len()];
+    for round in 0..rounds {
+        // Alternate who goes first, so neither always follows the other.
+        let order: Vec<usize> = if round % 2 == 0 {
+            (0..targets.len()).collect()
+        } else {
+            (0..targets.len()).rev().collect()
+        };
+        for i in order {
+            let (ep, work) = &targets[i];
+            let r = run_slice(ep, proto, work, timing.concurrency, warmup, duration).await?;
+            recs[i].merge(r);
+        }
+    }
+    Ok(recs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn create_slots_stay_within_the_location_quota() {
+        let mut per: HashMap<(String, usize), u64> = HashMap::new();
+        for slot in 0..1000 {
+            let (a, l) = create_slot(slot, 3);
+            assert!(l < 3);
+            assert_eq!(a.len(), 12);
+            *per.entry((a, l)).or_default() += 1;
+        }
+        assert!(per.values().all(|&n| n <= CONNECTIONS_PER_LOCATION));
+        assert_eq!(create_slot(0, 3), ("400000000000".into(), 0));
+        assert_eq!(create_slot(10, 3), ("400000000000".into(), 1));
+        assert_eq!(create_slot(30, 3), ("400000000001".into(), 0));
+    }
+}

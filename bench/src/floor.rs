@@ -50,8 +50,13 @@ async fn handle(
 /// Starts the floor on its own runtime and threads, like a separate server
 /// process would have, and returns its address. It lives until the bench exits.
 pub fn start(proto: Protocol, threads: usize) -> std::io::Result<SocketAddr> {
+    start_on(SocketAddr::from(([127, 0, 0, 1], 0)), proto, threads)
+}
+
+/// As [`start`], on a given address.
+pub fn start_on(addr: SocketAddr, proto: Protocol, threads: usize) -> std::io::Result<SocketAddr> {
     // Bound with std so this works whether or not the caller is inside a runtime.
-    let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let std_listener = std::net::TcpListener::bind(addr)?;
     std_listener.set_nonblocking(true)?;
     let addr = std_listener.local_addr()?;
     let rt = tokio::runtime::Builder::new_multi_thread()

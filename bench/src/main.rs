@@ -48,12 +48,20 @@ struct Cli {
 enum Cmd {
     /// Measure every performance goal in one run and print one table.
     Goals(goals::GoalsArgs),
+    /// The floor as a process of its own, answering 200 to everything: the
+    /// baseline of the start-up goal (exec to first answer of bare hyper).
+    #[command(hide = true)]
+    ServeFloor {
+        #[arg(long)]
+        listen: std::net::SocketAddr,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Cmd::Goals(args)) => goals::run(args),
+        Some(Cmd::ServeFloor { listen }) => serve_floor(listen),
         None => flow_cmd::run(cli.flow),
     };
     match result {
@@ -62,5 +70,16 @@ fn main() -> ExitCode {
             eprintln!("dxlocal-bench: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn serve_floor(listen: std::net::SocketAddr) -> Result<ExitCode, String> {
+    // As many worker threads as dxlocal's runtime starts by default.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    floor::start_on(listen, client::Protocol::Json, threads)
+        .map_err(|e| format!("floor on {listen}: {e}"))?;
+    // The floor runs on its own threads; this one only keeps the process alive.
+    loop {
+        std::thread::park();
     }
 }

@@ -87,7 +87,12 @@ class ListeningServer(Server):
         self._stderr = open(self.stderr_path, "w+b")
         self.proc = subprocess.Popen([str(binary), "serve", "--listen", listen, *self.args],
                                      stdout=subprocess.PIPE, stderr=self._stderr)
-        self.first_line = self._read_first_line()
+        try:
+            self.first_line = self._read_first_line()
+        except BaseException:
+            # Server._read_first_line fails without the server's last words.
+            raise AssertionError(f"dxlocal did not start (exit code {self.proc.poll()}): "
+                                 f"{self.stderr_tail()}") from None
         m = LISTEN_RE.match(self.first_line)
         if not m:
             self.stop()
@@ -97,6 +102,17 @@ class ListeningServer(Server):
         self.extra_stdout = bytearray()
         self._drain = threading.Thread(target=self._drain_stdout, daemon=True)
         self._drain.start()
+
+    def stop(self):
+        # Keep what the server said: stop() deletes the file it went to.
+        if not self._stderr.closed:
+            self._last_stderr = Server.stderr_tail(self)
+        super().stop()
+
+    def stderr_tail(self, n: int = 4000) -> str:
+        if self._stderr.closed:
+            return getattr(self, "_last_stderr", "")[-n:]
+        return super().stderr_tail(n)
 
 
 def state_server(state_dir: Path, *extra: str, port: int = 0) -> Server:

@@ -66,23 +66,34 @@ impl Drop for Timed {
     }
 }
 
-/// Starts `dxlocal serve --listen 127.0.0.1:PORT EXTRA...` and polls health
-/// until it answers 200. The clock starts just before the spawn, so it
-/// includes fork and exec, the runtime, any journal replay and the bind.
-pub fn start_timed(path: &Path, extra: &[OsString], timeout: Duration) -> Result<Timed, String> {
+/// Runs `program` with `args(port)` and polls health until it answers
+/// 200. The clock starts just before the spawn, so it includes fork and
+/// exec, the runtime, any journal replay and the bind.
+pub fn start_timed(
+    program: &Path,
+    args: &dyn Fn(u16) -> Vec<OsString>,
+    timeout: Duration,
+) -> Result<Timed, String> {
     let port = free_port()?;
-    let listen = format!("127.0.0.1:{port}");
+    let args = args(port);
+    let shown = || {
+        let mut s = program.display().to_string();
+        for a in &args {
+            s.push(' ');
+            s.push_str(&a.to_string_lossy());
+        }
+        s
+    };
     let start = Instant::now();
     // Stdout and stderr go nowhere: a pipe nobody reads could block the
     // server, and reading one would take CPU from the start being timed.
-    let mut child = Command::new(path)
-        .args(["serve", "--listen", &listen])
-        .args(extra)
+    let mut child = Command::new(program)
+        .args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("starting {}: {e}", path.display()))?;
+        .map_err(|e| format!("starting {}: {e}", shown()))?;
     loop {
         if health_ok(port) {
             return Ok(Timed {
@@ -93,9 +104,8 @@ pub fn start_timed(path: &Path, extra: &[OsString], timeout: Duration) -> Result
         }
         if let Ok(Some(status)) = child.try_wait() {
             return Err(format!(
-                "{} serve --listen {listen} exited with {status} before answering \
-                 (run it by hand to see why)",
-                path.display()
+                "{} exited with {status} before answering (run it by hand to see why)",
+                shown()
             ));
         }
         if start.elapsed() > timeout {
@@ -103,7 +113,7 @@ pub fn start_timed(path: &Path, extra: &[OsString], timeout: Duration) -> Result
             let _ = child.wait();
             return Err(format!(
                 "{} did not answer GET /_dxlocal/health within {}s",
-                path.display(),
+                shown(),
                 timeout.as_secs()
             ));
         }
@@ -111,22 +121,27 @@ pub fn start_timed(path: &Path, extra: &[OsString], timeout: Duration) -> Result
     }
 }
 
-/// The cost of exec alone: the same binary printing its version and
-/// exiting, a floor no server start-up can beat.
-pub fn exec_floor(path: &Path) -> Result<Duration, String> {
-    let start = Instant::now();
-    let status = Command::new(path)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| format!("running {} --version: {e}", path.display()))?;
-    let took = start.elapsed();
-    if !status.success() {
-        return Err(format!("{} --version exited with {status}", path.display()));
+/// `dxlocal serve --listen 127.0.0.1:PORT EXTRA...`
+pub fn serve_args(extra: &[OsString]) -> impl Fn(u16) -> Vec<OsString> + '_ {
+    move |port| {
+        let mut v: Vec<OsString> = vec![
+            "serve".into(),
+            "--listen".into(),
+            format!("127.0.0.1:{port}").into(),
+        ];
+        v.extend(extra.iter().cloned());
+        v
     }
-    Ok(took)
+}
+
+/// The floor in a process of its own (this binary's hidden `serve-floor`):
+/// exec to first answer of a server that does nothing else.
+pub fn floor_args(port: u16) -> Vec<OsString> {
+    vec![
+        "serve-floor".into(),
+        "--listen".into(),
+        format!("127.0.0.1:{port}").into(),
+    ]
 }
 
 pub fn median(mut v: Vec<Duration>) -> Duration {

@@ -6,6 +6,7 @@
 //! Every operation validates completely before it changes anything, so a
 //! failed call leaves the state as it was.
 
+mod access;
 pub mod catalog;
 pub mod clock;
 pub mod config;

@@ -4,7 +4,7 @@
 use super::paginate;
 use crate::state::{Association, Proposal};
 use crate::timers::Event;
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::ec2::VpnState;
 use dxlocal_model::{
     AcceptDirectConnectGatewayAssociationProposalRequest,
@@ -330,7 +330,10 @@ fn owned_gateway(eng: &Engine, cx: &Cx, id: &str) -> Result<(), ApiError> {
     eng.state
         .gateways
         .get(id)
-        .filter(|g| g.owner == cx.caller.account && g.state == DirectConnectGatewayState::Available)
+        .filter(|g| {
+            access::owns_global(&cx.caller, &g.owner)
+                && g.state == DirectConnectGatewayState::Available
+        })
         .map(|_| ())
         .ok_or_else(|| gateway_not_found(id))
 }
@@ -425,8 +428,8 @@ pub fn create_direct_connect_gateway_association(
     })
 }
 
-fn sees_association(a: &Association, account: &str) -> bool {
-    a.gateway_owner == account || a.associated_owner == account
+fn sees_association(a: &Association, cx: &Cx) -> bool {
+    access::association_party(&cx.caller, a)
 }
 
 fn valid_uuid(id: &str) -> bool {
@@ -470,7 +473,7 @@ pub fn describe_direct_connect_gateway_associations(
     let items: Vec<DirectConnectGatewayAssociation> = candidates
         .into_iter()
         .filter_map(|id| eng.state.associations.get(id))
-        .filter(|a| sees_association(a, account))
+        .filter(|a| sees_association(a, cx))
         .filter(|a| {
             input
                 .direct_connect_gateway_id
@@ -525,7 +528,7 @@ pub fn update_direct_connect_gateway_association(
         .state
         .associations
         .get(&id)
-        .filter(|a| a.is_live() && a.gateway_owner == cx.caller.account)
+        .filter(|a| a.is_live() && access::association_gateway_owner(&cx.caller, a))
         .ok_or_else(|| {
             ApiError::client(format!(
                 "Direct Connect Gateway Association {id} does not exist"
@@ -596,7 +599,6 @@ pub fn delete_direct_connect_gateway_association(
     cx: &Cx,
     input: DeleteDirectConnectGatewayAssociationRequest,
 ) -> Result<DeleteDirectConnectGatewayAssociationResult, ApiError> {
-    let account = &cx.caller.account;
     let id = match (
         &input.association_id,
         &input.direct_connect_gateway_id,
@@ -628,7 +630,7 @@ pub fn delete_direct_connect_gateway_association(
         .state
         .associations
         .get(&id)
-        .filter(|a| a.is_live() && sees_association(a, account))
+        .filter(|a| a.is_live() && sees_association(a, cx))
         .ok_or_else(|| {
             ApiError::client(format!(
                 "Direct Connect Gateway Association {id} does not exist"
@@ -680,7 +682,7 @@ pub fn create_direct_connect_gateway_association_proposal(
                 && g.state == DirectConnectGatewayState::Available
         })
         .ok_or_else(|| gateway_not_found(gateway_id))?;
-    if &gw.owner == account {
+    if access::owns_global(&cx.caller, &gw.owner) {
         return Err(ApiError::client(format!(
             "Direct Connect Gateway {gateway_id} belongs to the caller; use CreateDirectConnectGatewayAssociation"
         )));
@@ -785,14 +787,13 @@ pub fn accept_direct_connect_gateway_association_proposal(
     cx: &Cx,
     input: AcceptDirectConnectGatewayAssociationProposalRequest,
 ) -> Result<AcceptDirectConnectGatewayAssociationProposalResult, ApiError> {
-    let account = &cx.caller.account;
     let gateway_id = input.direct_connect_gateway_id.as_str();
     owned_gateway(eng, cx, gateway_id)?;
     let p = eng
         .state
         .proposals
         .get(&input.proposal_id)
-        .filter(|p| p.gateway_id == gateway_id && &p.gateway_owner == account)
+        .filter(|p| p.gateway_id == gateway_id && access::owns_global(&cx.caller, &p.gateway_owner))
         .ok_or_else(|| proposal_not_found(&input.proposal_id))?
         .clone();
     match p.state {
@@ -884,13 +885,12 @@ pub fn delete_direct_connect_gateway_association_proposal(
     cx: &Cx,
     input: DeleteDirectConnectGatewayAssociationProposalRequest,
 ) -> Result<DeleteDirectConnectGatewayAssociationProposalResult, ApiError> {
-    let account = &cx.caller.account;
     let id = input.proposal_id.as_str();
     let p = eng
         .state
         .proposals
         .get(id)
-        .filter(|p| &p.proposer == account || &p.gateway_owner == account)
+        .filter(|p| access::proposal_party(&cx.caller, p))
         .ok_or_else(|| proposal_not_found(id))?;
     match p.state {
         ProposalState::Deleted => return Err(proposal_not_found(id)),

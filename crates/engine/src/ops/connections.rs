@@ -6,7 +6,7 @@ use super::tags::{check_tags, TagErrors};
 use crate::catalog;
 use crate::state::{scope, ConnKind, Connection, MacSecKey};
 use crate::timers::Event;
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::{
     ApiError, BillingMode, ConfirmConnectionRequest, ConfirmConnectionResponse,
     Connection as ApiConnection, ConnectionState, Connections, CreateConnectionRequest,
@@ -27,9 +27,7 @@ pub fn owned<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Result<&'a Connection, A
         .connections
         .get(id)
         .filter(|c| {
-            c.owner == cx.caller.account
-                && c.region == cx.caller.region
-                && c.kind != ConnKind::Interconnect
+            access::owns(&cx.caller, &c.owner, &c.region) && c.kind != ConnKind::Interconnect
         })
         .ok_or_else(|| not_found(id))
 }
@@ -352,14 +350,6 @@ pub fn describe_connections(
     })
 }
 
-/// The partner that owns a hosted connection's parent, if it is one.
-fn partner_of(c: &Connection) -> Option<&str> {
-    match &c.kind {
-        ConnKind::Hosted { partner, .. } => Some(partner),
-        _ => None,
-    }
-}
-
 pub fn delete_connection(
     eng: &mut Engine,
     cx: &Cx,
@@ -373,10 +363,9 @@ pub fn delete_connection(
         .connections
         .get(id)
         .filter(|c| {
-            c.region == cx.caller.region
-                && c.kind != ConnKind::Interconnect
-                && (c.owner == cx.caller.account
-                    || partner_of(c) == Some(cx.caller.account.as_str()))
+            c.kind != ConnKind::Interconnect
+                && (access::owns(&cx.caller, &c.owner, &c.region)
+                    || access::is_hosting_partner(&cx.caller, c))
         })
         .ok_or_else(|| not_found(id))?;
     if !conn.is_live() {
@@ -393,7 +382,8 @@ pub fn delete_connection(
     if let (Some(lag_id), false) = (&conn.lag_id, matches!(conn.kind, ConnKind::Hosted { .. })) {
         super::lags::check_can_lose_member(eng, lag_id, id)?;
     }
-    let rejected = conn.state == ConnectionState::Ordering && conn.owner == cx.caller.account;
+    let rejected = conn.state == ConnectionState::Ordering
+        && access::owns(&cx.caller, &conn.owner, &conn.region);
     let lag_id = conn.lag_id.clone();
     let retention = eng.retention();
     let conn = eng.state.connections.get_mut(id).expect("checked above");

@@ -5,7 +5,7 @@ use super::paginate;
 use super::tags::{check_tags, TagErrors};
 use crate::state::{DxGateway, Vif};
 use crate::timers::Event;
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::ec2::VpnState;
 use dxlocal_model::{
     ApiError, CreateDirectConnectGatewayRequest, CreateDirectConnectGatewayResult,
@@ -86,7 +86,10 @@ pub fn private_target(
                 .state
                 .gateways
                 .get(id)
-                .filter(|g| &g.owner == account && g.state == DirectConnectGatewayState::Available)
+                .filter(|g| {
+                    access::owns_global(&cx.caller, &g.owner)
+                        && g.state == DirectConnectGatewayState::Available
+                })
                 .ok_or_else(|| gateway_not_found(id))?;
             let attached: Vec<_> = eng.state.live_attachments_of(id).collect();
             let transit_vif = attached
@@ -202,7 +205,7 @@ pub fn describe_direct_connect_gateways(
     input: DescribeDirectConnectGatewaysRequest,
 ) -> Result<DescribeDirectConnectGatewaysResult, ApiError> {
     let account = &cx.caller.account;
-    let owned = |g: &&DxGateway| &g.owner == account;
+    let owned = |g: &&DxGateway| access::owns_global(&cx.caller, &g.owner);
     let items: Vec<DirectConnectGateway> = match &input.direct_connect_gateway_id {
         Some(id) => eng
             .state
@@ -248,7 +251,10 @@ pub fn delete_direct_connect_gateway(
         .state
         .gateways
         .get(id)
-        .filter(|g| g.owner == cx.caller.account && g.state == DirectConnectGatewayState::Available)
+        .filter(|g| {
+            access::owns_global(&cx.caller, &g.owner)
+                && g.state == DirectConnectGatewayState::Available
+        })
         .ok_or_else(|| gateway_not_found(id))?;
     let attached: Vec<&str> = eng
         .state
@@ -313,12 +319,12 @@ pub fn describe_direct_connect_gateway_attachments(
         .filter(|s| !s.is_empty());
     // [choice] both the gateway owner and the VIF owner see an attachment.
     let sees = |gw_id: &str, vif_owner: &str| {
-        vif_owner == account
+        access::owns_global(&cx.caller, vif_owner)
             || eng
                 .state
                 .gateways
                 .get(gw_id)
-                .is_some_and(|g| &g.owner == account)
+                .is_some_and(|g| access::owns_global(&cx.caller, &g.owner))
     };
     let attachments: Vec<&crate::state::Attachment> = match (gateway, vif) {
         (None, None) => {
@@ -381,7 +387,10 @@ pub fn transit_target(
         .state
         .gateways
         .get(id)
-        .filter(|g| g.owner == cx.caller.account && g.state == DirectConnectGatewayState::Available)
+        .filter(|g| {
+            access::owns_global(&cx.caller, &g.owner)
+                && g.state == DirectConnectGatewayState::Available
+        })
         .ok_or_else(|| gateway_not_found(id))?;
     let attached: Vec<_> = eng.state.live_attachments_of(id).collect();
     let private_vif = attached
@@ -425,7 +434,10 @@ pub fn update_direct_connect_gateway(
         .state
         .gateways
         .get_mut(id)
-        .filter(|g| g.owner == cx.caller.account && g.state == DirectConnectGatewayState::Available)
+        .filter(|g| {
+            access::owns_global(&cx.caller, &g.owner)
+                && g.state == DirectConnectGatewayState::Available
+        })
         .ok_or_else(|| gateway_not_found(id))?;
     gw.name = name;
     Ok(dxlocal_model::UpdateDirectConnectGatewayResponse {

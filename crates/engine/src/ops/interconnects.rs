@@ -7,7 +7,7 @@ use super::connections::{
 use super::paginate;
 use super::tags::{check_tags, TagErrors};
 use crate::state::{scope, ConnKind, Connection};
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::{
     AllocateConnectionOnInterconnectRequest, AllocateHostedConnectionRequest, ApiError,
     AssociateHostedConnectionRequest, BillingMode, Connection as ApiConnection, ConnectionState,
@@ -26,9 +26,7 @@ fn owned<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Result<&'a Connection, ApiEr
         .connections
         .get(id)
         .filter(|c| {
-            c.kind == ConnKind::Interconnect
-                && c.owner == cx.caller.account
-                && c.region == cx.caller.region
+            c.kind == ConnKind::Interconnect && access::owns(&cx.caller, &c.owner, &c.region)
         })
         .ok_or_else(|| not_found(id))
 }
@@ -451,14 +449,12 @@ pub fn allocate_connection_on_interconnect(
 /// Hosted connections on an interconnect or LAG the caller owns.
 fn hosted_on(eng: &Engine, cx: &Cx, id: &str) -> Result<Vec<ApiConnection>, ApiError> {
     let owns = eng.state.connections.get(id).is_some_and(|c| {
-        c.kind == ConnKind::Interconnect
-            && c.owner == cx.caller.account
-            && c.region == cx.caller.region
+        c.kind == ConnKind::Interconnect && access::owns(&cx.caller, &c.owner, &c.region)
     }) || eng
         .state
         .lags
         .get(id)
-        .is_some_and(|l| l.owner == cx.caller.account && l.region == cx.caller.region);
+        .is_some_and(|l| access::owns(&cx.caller, &l.owner, &l.region));
     if !owns {
         return Err(ApiError::client(format!(
             "{} DescribeHostedConnections failed for connection {id} doesn't exist.",

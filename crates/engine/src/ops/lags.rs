@@ -7,7 +7,7 @@ use super::connections::{
 use super::paginate;
 use super::tags::{check_tags, TagErrors};
 use crate::state::{scope, ConnKind, Lag};
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::{
     ApiError, AssociateConnectionWithLagRequest, BillingMode, Connection as ApiConnection,
     ConnectionState, CreateLagRequest, DeleteLagRequest, DescribeLagsRequest,
@@ -24,7 +24,7 @@ pub fn owned<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Result<&'a Lag, ApiError
     eng.state
         .lags
         .get(id)
-        .filter(|l| l.owner == cx.caller.account && l.region == cx.caller.region)
+        .filter(|l| access::owns(&cx.caller, &l.owner, &l.region))
         .ok_or_else(|| not_found(id))
 }
 
@@ -238,7 +238,11 @@ pub fn create_lag(eng: &mut Engine, cx: &Cx, input: CreateLagRequest) -> Result<
                 .state
                 .connections
                 .get(cid)
-                .filter(|c| c.owner == account && c.region == region && c.is_live())
+                .filter(|c| {
+                    access::owns(&cx.caller, &c.owner, &c.region)
+                        && c.region == region
+                        && c.is_live()
+                })
                 .filter(|c| matches!(c.kind, ConnKind::Dedicated | ConnKind::Interconnect))
                 .ok_or_else(|| connections::not_found(cid))?;
             if c.location != input.location || c.bandwidth != input.connections_bandwidth {
@@ -500,7 +504,7 @@ pub fn associate_connection_with_lag(
         .state
         .connections
         .get(cid)
-        .filter(|c| c.owner == cx.caller.account && c.region == cx.caller.region && c.is_live())
+        .filter(|c| access::owns(&cx.caller, &c.owner, &c.region) && c.is_live())
         .filter(|c| matches!(c.kind, ConnKind::Dedicated | ConnKind::Interconnect))
         .ok_or_else(|| connections::not_found(cid))?
         .clone();
@@ -560,13 +564,13 @@ pub fn disassociate_connection_from_lag(
         .state
         .lags
         .get(lid)
-        .filter(|l| l.owner == cx.caller.account && l.region == cx.caller.region && !l.deleted)
+        .filter(|l| access::owns(&cx.caller, &l.owner, &l.region) && !l.deleted)
         .ok_or_else(|| lag_missing(lid))?;
     let conn = eng
         .state
         .connections
         .get(cid)
-        .filter(|c| c.owner == cx.caller.account && c.region == cx.caller.region && c.is_live())
+        .filter(|c| access::owns(&cx.caller, &c.owner, &c.region) && c.is_live())
         .ok_or_else(|| member_not_found(cid))?;
     if !lag.members.contains(cid) {
         return Err(ApiError::client(format!(

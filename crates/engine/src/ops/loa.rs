@@ -3,7 +3,7 @@
 
 use super::connections;
 use crate::state::ConnKind;
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::encode::Blob;
 use dxlocal_model::{
     ApiError, DescribeConnectionLoaRequest, DescribeConnectionLoaResponse,
@@ -78,7 +78,7 @@ fn letter(eng: &mut Engine, cx: &Cx, id: &str, provider: Option<&str>) -> Result
             .state
             .connections
             .get(id)
-            .filter(|c| c.owner == cx.caller.account && c.region == cx.caller.region)
+            .filter(|c| access::owns(&cx.caller, &c.owner, &c.region))
             .ok_or_else(|| connections::not_found(id))?;
         if !c.is_live() {
             return Err(connections::not_found(id));
@@ -158,9 +158,7 @@ pub fn describe_interconnect_loa(
 ) -> Result<DescribeInterconnectLoaResponse, ApiError> {
     let id = &input.interconnect_id;
     if !eng.state.connections.get(id).is_some_and(|c| {
-        c.kind == ConnKind::Interconnect
-            && c.owner == cx.caller.account
-            && c.region == cx.caller.region
+        c.kind == ConnKind::Interconnect && access::owns(&cx.caller, &c.owner, &c.region)
     }) {
         return Err(super::interconnects::not_found(id));
     }

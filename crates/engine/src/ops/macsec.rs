@@ -2,7 +2,7 @@
 
 use super::connections::{self, keys_to_api};
 use crate::state::{ConnKind, MacSecKey};
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::{
     ApiError, AssociateMacSecKeyRequest, AssociateMacSecKeyResponse, DisassociateMacSecKeyRequest,
     DisassociateMacSecKeyResponse,
@@ -15,13 +15,12 @@ fn port_keys<'a>(
     cx: &Cx,
     id: &str,
 ) -> Result<&'a mut Vec<MacSecKey>, ApiError> {
-    let (account, region) = (&cx.caller.account, &cx.caller.region);
     if id.starts_with("dxlag-") {
         let lag = eng
             .state
             .lags
             .get_mut(id)
-            .filter(|l| &l.owner == account && &l.region == region && !l.deleted)
+            .filter(|l| access::owns(&cx.caller, &l.owner, &l.region) && !l.deleted)
             .ok_or_else(|| super::lags::not_found(id))?;
         if !lag.mac_sec_capable {
             return Err(ApiError::client(format!("Lag {id} is not MACsec capable")));
@@ -32,7 +31,7 @@ fn port_keys<'a>(
         .state
         .connections
         .get_mut(id)
-        .filter(|c| &c.owner == account && &c.region == region && c.is_live())
+        .filter(|c| access::owns(&cx.caller, &c.owner, &c.region) && c.is_live())
         .ok_or_else(|| connections::not_found(id))?;
     if matches!(c.kind, ConnKind::Hosted { .. }) {
         return Err(ApiError::client(format!(
@@ -82,7 +81,7 @@ pub fn associate_mac_sec_key(
             .state
             .macsec_secrets
             .get(arn)
-            .filter(|(owner, _)| *owner == cx.caller.account)
+            .filter(|(owner, _)| access::owns_global(&cx.caller, owner))
             .map(|(_, ckn)| ckn.clone())
             .ok_or_else(|| {
                 ApiError::client(format!(

@@ -6,7 +6,7 @@ use super::tags::{check_tags, TagErrors};
 use super::{global_arn, paginate, regional_arn};
 use crate::state::{scope, ConnKind, Replay, ResiliencyGroup};
 use crate::timers::Event;
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::{
     ApiError, AssociateConnectionsToResiliencyGroupRequest,
     AssociateConnectionsToResiliencyGroupResult, CreateResiliencyGroupRequest,
@@ -55,7 +55,7 @@ fn owned<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Result<&'a ResiliencyGroup, 
     eng.state
         .groups
         .get(id)
-        .filter(|g| g.owner == cx.caller.account && g.region == cx.caller.region)
+        .filter(|g| access::owns(&cx.caller, &g.owner, &g.region))
         .ok_or_else(|| not_found(id))
 }
 
@@ -348,7 +348,7 @@ fn resolve(
             .state
             .connections
             .get(id)
-            .filter(|c| c.owner == cx.caller.account && c.region == cx.caller.region && c.is_live())
+            .filter(|c| access::owns(&cx.caller, &c.owner, &c.region) && c.is_live())
             .filter(|c| c.kind == ConnKind::Dedicated)
             .ok_or_else(|| super::connections::not_found(ident))?;
         let arn = regional_arn(&c.region, &c.owner, "dxcon", &c.id);
@@ -388,7 +388,7 @@ pub fn associate_connections_to_resiliency_group(
             .state
             .groups
             .values()
-            .filter(|o| o.owner == cx.caller.account && o.region == cx.caller.region)
+            .filter(|o| access::owns(&cx.caller, &o.owner, &o.region))
             .find(|o| o.members.iter().any(|m| &m.1 == id));
         if let Some(o) = elsewhere {
             if o.id == g.id {

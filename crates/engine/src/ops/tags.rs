@@ -2,7 +2,7 @@
 //! create call shares.
 
 use super::partition;
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::{
     ApiError, DescribeTagsRequest, DescribeTagsResponse, ResourceTag, Tag, TagResourceRequest,
     TagResourceResponse, UntagResourceRequest, UntagResourceResponse,
@@ -93,27 +93,33 @@ fn tags_of<'a>(eng: &'a mut Engine, cx: &Cx, arn: &str) -> Result<&'a mut Vec<Ta
         "dxcon" if region == cx.caller.region => st
             .connections
             .get_mut(id)
-            .filter(|c| c.owner == account && c.region == region && c.is_live())
+            .filter(|c| {
+                access::owns(&cx.caller, &c.owner, &c.region) && c.region == region && c.is_live()
+            })
             .map(|c| &mut c.tags),
         "dxvif" if region == cx.caller.region => st
             .vifs
             .get_mut(id)
-            .filter(|v| v.owner == account && v.region == region && v.is_live())
+            .filter(|v| {
+                access::owns(&cx.caller, &v.owner, &v.region) && v.region == region && v.is_live()
+            })
             .map(|v| &mut v.tags),
         "dxlag" if region == cx.caller.region => st
             .lags
             .get_mut(id)
-            .filter(|l| l.owner == account && l.region == region && !l.deleted)
+            .filter(|l| {
+                access::owns(&cx.caller, &l.owner, &l.region) && l.region == region && !l.deleted
+            })
             .map(|l| &mut l.tags),
         "dx-resiliency-group" if region.is_empty() => st
             .groups
             .get_mut(id)
-            .filter(|g| g.owner == account && g.region == cx.caller.region)
+            .filter(|g| access::owns(&cx.caller, &g.owner, &g.region))
             .map(|g| &mut g.tags),
         "dx-gateway" if region.is_empty() => st
             .gateways
             .get_mut(id)
-            .filter(|g| g.owner == account)
+            .filter(|g| access::owns_global(&cx.caller, &g.owner))
             .map(|g| &mut g.tags),
         _ => None,
     };

@@ -6,7 +6,7 @@ use super::paginate;
 use super::tags::{check_tags, TagErrors};
 use crate::state::{scope, Attachment, BgpPeer, Vif, VifType};
 use crate::timers::Event;
-use crate::{Cx, Engine};
+use crate::{access, Cx, Engine};
 use dxlocal_model::{
     AddressFamily, AllocatePrivateVirtualInterfaceRequest, ApiError, BGPPeer, BGPPeerState,
     BGPStatus, ConfirmPrivateVirtualInterfaceRequest, ConfirmPrivateVirtualInterfaceResponse,
@@ -27,10 +27,10 @@ pub fn not_found(id: &str) -> ApiError {
 /// A VIF the caller may see: in its region, owned by it or sitting on a
 /// connection it owns. Deleted VIFs stay visible until purged.
 pub(super) fn visible<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Option<&'a Vif> {
-    eng.state.vifs.get(id).filter(|v| {
-        v.region == cx.caller.region
-            && (v.owner == cx.caller.account || v.connection_owner == cx.caller.account)
-    })
+    eng.state
+        .vifs
+        .get(id)
+        .filter(|v| access::sees_vif(&cx.caller, v))
 }
 
 pub fn to_api(v: &Vif) -> VirtualInterface {
@@ -628,8 +628,7 @@ pub fn describe_virtual_interfaces(
 ) -> Result<VirtualInterfaces, ApiError> {
     let region = &cx.caller.region;
     let account = &cx.caller.account;
-    let sees =
-        |v: &&Vif| &v.region == region && (&v.owner == account || &v.connection_owner == account);
+    let sees = |v: &&Vif| access::sees_vif(&cx.caller, v);
     let items: Vec<VirtualInterface> = match (&input.virtual_interface_id, &input.connection_id) {
         // Unknown IDs answer an empty list, not an error (operations.md §0.3).
         (Some(id), conn) => visible(eng, cx, id)
@@ -682,7 +681,7 @@ pub fn delete_virtual_interface(
     let id = input.virtual_interface_id.as_str();
     let vif = visible(eng, cx, id).ok_or_else(|| not_found(id))?;
     let state = vif.state;
-    let by_owner = vif.owner == cx.caller.account;
+    let by_owner = access::owns_vif(&cx.caller, vif);
     let reply = |s| {
         Ok(DeleteVirtualInterfaceResponse {
             virtual_interface_state: Some(s),

@@ -360,9 +360,9 @@ fn throughput_rows(
     goal: &str,
     proto: Protocol,
     name: &str,
-    dx: &Recorder,
-    fl: &Recorder,
+    m: &work::Measured,
 ) {
+    let (dx, fl) = (&m.recs[0], &m.recs[1]);
     let secs = cx.args.duration;
     let (d, f) = (dx.total(secs), fl.total(secs));
     report_errors(&format!("dxlocal ({} {name})", proto.name()), dx);
@@ -377,6 +377,7 @@ fn throughput_rows(
         value: with_errors(fmt_rate(d.req_per_sec), &d),
         baseline: format!("floor {}", fmt_rate(f.req_per_sec)),
         ratio: r,
+        rounds: m.round_ratio_range(),
         limit: ">= 0.60".into(),
         pass: Some(clean && r.is_some_and(|r| r >= 0.60)),
         detail: detail.clone(),
@@ -387,6 +388,7 @@ fn throughput_rows(
         value: fmt_ms(d.p99_ms),
         baseline: format!("floor {}", fmt_ms(f.p99_ms)),
         ratio: ratio(d.p99_ms, f.p99_ms),
+        rounds: None,
         limit: "<= 2 ms".into(),
         pass: Some(clean && d.requests > d.errors && d.p99_ms <= 2.0),
         detail,
@@ -417,7 +419,7 @@ fn goal_throughput_and_moto(cx: &mut Ctx) -> Result<(), String> {
             ];
             for (goal, name) in workloads {
                 eprintln!("goal {goal}: {} {name}", proto.name());
-                let recs = cx.rt.block_on(async {
+                let measured = cx.rt.block_on(async {
                     work::reset(&ep).await?;
                     let (dx, fl) = match goal {
                         "1a" => (
@@ -449,7 +451,7 @@ fn goal_throughput_and_moto(cx: &mut Ctx) -> Result<(), String> {
                     )
                     .await
                 })?;
-                throughput_rows(cx, goal, proto, name, &recs[0], &recs[1]);
+                throughput_rows(cx, goal, proto, name, &measured);
             }
         }
     }
@@ -471,6 +473,7 @@ fn goal_moto(cx: &mut Ctx, ep: &Endpoint, locs: &[String]) -> Result<(), String>
             value: "-".into(),
             baseline: "moto not installed".into(),
             ratio: None,
+            rounds: None,
             limit: "-".into(),
             pass: None,
             detail: json!({"moto": "not installed"}),
@@ -488,7 +491,7 @@ fn goal_moto(cx: &mut Ctx, ep: &Endpoint, locs: &[String]) -> Result<(), String>
         ("6b", "DescribeConnections by ID"),
     ] {
         eprintln!("goal {goal}: {name}, dxlocal and moto");
-        let recs = cx.rt.block_on(async {
+        let measured = cx.rt.block_on(async {
             work::reset(ep).await?;
             let (dx, mo) = if goal == "6a" {
                 (
@@ -508,7 +511,7 @@ fn goal_moto(cx: &mut Ctx, ep: &Endpoint, locs: &[String]) -> Result<(), String>
             )
             .await
         })?;
-        let secs = cx.args.duration;
+        let (recs, secs) = (&measured.recs, cx.args.duration);
         let (d, m) = (recs[0].total(secs), recs[1].total(secs));
         report_errors(&format!("dxlocal ({name})"), &recs[0]);
         report_errors(&format!("moto ({name})"), &recs[1]);
@@ -518,6 +521,7 @@ fn goal_moto(cx: &mut Ctx, ep: &Endpoint, locs: &[String]) -> Result<(), String>
             value: with_errors(fmt_rate(d.req_per_sec), &d),
             baseline: with_errors(format!("moto {}", fmt_rate(m.req_per_sec)), &m),
             ratio: ratio(d.req_per_sec, m.req_per_sec),
+            rounds: measured.round_ratio_range(),
             limit: "-".into(),
             pass: None,
             detail: json!({"moto_command": cmd.describe(), "dxlocal": summary_json(&d), "moto": summary_json(&m)}),
@@ -544,7 +548,7 @@ fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
     let conc = cx.args.concurrency;
     let timing = cx.args.timing();
     let proto = Protocol::Json;
-    let recs = cx.rt.block_on(async {
+    let measured = cx.rt.block_on(async {
         let setup = |ep: Endpoint| {
             flow::setup(
                 ep,
@@ -566,7 +570,7 @@ fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
         )
         .await
     })?;
-    let secs = cx.args.duration;
+    let (recs, secs) = (&measured.recs, cx.args.duration);
     let (d, m) = (recs[0].total(secs), recs[1].total(secs));
     report_errors("durable dxlocal", &recs[0]);
     report_errors("in-memory dxlocal", &recs[1]);
@@ -579,6 +583,7 @@ fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
         value: with_errors(fmt_rate(d.req_per_sec), &d),
         baseline: with_errors(format!("in memory {}", fmt_rate(m.req_per_sec)), &m),
         ratio: r,
+        rounds: measured.round_ratio_range(),
         limit: ">= 0.50".into(),
         pass: Some(clean && r.is_some_and(|r| r >= 0.50)),
         detail: json!({"durable": summary_json(&d), "memory": summary_json(&m)}),
@@ -618,6 +623,7 @@ fn goal_startup_empty(cx: &mut Ctx) -> Result<(), String> {
         ),
         baseline: format!("floor process {}", fmt_ms(ms(floor))),
         ratio: ratio(ms(med), ms(floor)),
+        rounds: None,
         limit: "<= 20 ms".into(),
         pass: Some(med <= Duration::from_millis(20)),
         detail: json!({
@@ -703,6 +709,7 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
             .empty_start
             .map_or("-".into(), |e| format!("empty {}", fmt_ms(ms(e)))),
         ratio: cx.empty_start.and_then(|e| ratio(ms(med), ms(e))),
+        rounds: None,
         limit: "<= 3 s".into(),
         pass: Some(med <= Duration::from_secs(3)),
         detail: json!({
@@ -948,6 +955,7 @@ fn memory_rows(cx: &mut Ctx, n: usize, idle: Option<u64>, base: Option<u64>, ful
             fmt_kib(full as f64)
         ),
         ratio: None,
+        rounds: None,
         limit: "<= 1.5 KiB".into(),
         pass: Some(per_vif <= 1536.0),
         detail: json!({
@@ -965,6 +973,7 @@ fn memory_rows(cx: &mut Ctx, n: usize, idle: Option<u64>, base: Option<u64>, ful
         value: fmt_kib(idle as f64),
         baseline: "-".into(),
         ratio: None,
+        rounds: None,
         limit: "<= 15 MiB".into(),
         pass: Some(idle as f64 <= 15.0 * 1024.0),
         detail: json!({"rss_kib": idle}),
@@ -1023,6 +1032,7 @@ fn flat_rows(
             value: format!("{} at {n} VIFs", fmt_ms(ms(l, 50.0))),
             baseline: format!("{} at {BASE_VIFS} VIFs", fmt_ms(ms(s, 50.0))),
             ratio: r,
+            rounds: None,
             limit: "<= 2x".into(),
             pass: Some(!l.is_empty() && r.is_some_and(|r| r <= 2.0)),
             detail: json!({

@@ -12,6 +12,8 @@ pub struct Row {
     pub baseline: String,
     /// dxlocal over baseline, where the two are comparable.
     pub ratio: Option<f64>,
+    /// Lowest and highest ratio of the alternating rounds.
+    pub rounds: Option<(f64, f64)>,
     pub limit: String,
     /// `None` for rows with no limit, or that could not be measured.
     pub pass: Option<bool>,
@@ -36,6 +38,8 @@ impl Row {
             "value": self.value,
             "baseline": self.baseline,
             "ratio": self.ratio,
+            "round_ratio_min": self.rounds.map(|r| r.0),
+            "round_ratio_max": self.rounds.map(|r| r.1),
             "limit": self.limit,
             "result": self.result(),
             "detail": self.detail,
@@ -50,10 +54,11 @@ pub fn table(header: &[String], rows: &[Row], notes: &[String]) -> String {
         "dxlocal",
         "baseline (same run)",
         "ratio",
+        "rounds",
         "goal",
         "result",
     ];
-    let cells: Vec<[String; 7]> = rows
+    let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|r| {
             [
@@ -62,6 +67,8 @@ pub fn table(header: &[String], rows: &[Row], notes: &[String]) -> String {
                 r.value.clone(),
                 r.baseline.clone(),
                 r.ratio.map_or("-".into(), |x| format!("{x:.2}")),
+                r.rounds
+                    .map_or("-".into(), |(lo, hi)| format!("{lo:.2}-{hi:.2}")),
                 r.limit.clone(),
                 r.result().to_string(),
             ]
@@ -144,6 +151,7 @@ mod tests {
                 value: "10 req/s".into(),
                 baseline: "floor 20 req/s".into(),
                 ratio: Some(0.5),
+                rounds: Some((0.4, 0.6)),
                 limit: ">= 0.60".into(),
                 pass: Some(false),
                 detail: Value::Null,
@@ -154,6 +162,7 @@ mod tests {
                 value: "not installed".into(),
                 baseline: "-".into(),
                 ratio: None,
+                rounds: None,
                 limit: "-".into(),
                 pass: None,
                 detail: Value::Null,
@@ -163,7 +172,7 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines[0], "h");
         assert!(lines[3].ends_with("FAIL"), "{t}");
-        assert!(lines[3].contains(" 0.50 "), "{t}");
+        assert!(lines[3].contains(" 0.50  0.40-0.60 "), "{t}");
         assert!(lines[4].ends_with("info"), "{t}");
         assert_eq!(lines[5], "n");
         assert_eq!(lines[1].find("measurement"), lines[3].find('x'));

@@ -313,18 +313,42 @@ pub struct Timing {
     pub duration: Duration,
 }
 
-/// Runs every target for `rounds` slices in turn (A B A B ...), so
-/// background load on the machine lands on all of them alike; returns one
-/// recorder per target, measured over `timing.duration` in total.
+/// What one alternating comparison measured.
+pub struct Measured {
+    /// One recorder per target, over `timing.duration` in total.
+    pub recs: Vec<Recorder>,
+    /// Requests per second of each target in each round: the spread of
+    /// per-round ratios shows how steady the machine was.
+    pub round_rates: Vec<Vec<f64>>,
+}
+
+impl Measured {
+    /// Lowest and highest per-round throughput ratio of target 0 over 1.
+    pub fn round_ratio_range(&self) -> Option<(f64, f64)> {
+        let ratios: Vec<f64> = self.round_rates[0]
+            .iter()
+            .zip(&self.round_rates[1])
+            .filter(|(_, b)| **b > 0.0)
+            .map(|(a, b)| a / b)
+            .collect();
+        let lo = ratios.iter().copied().reduce(f64::min)?;
+        let hi = ratios.iter().copied().reduce(f64::max)?;
+        Some((lo, hi))
+    }
+}
+
+/// Runs every target for `rounds` slices in turn (A B B A ...), so
+/// background load on the machine lands on all of them alike.
 pub async fn interleave(
     targets: &[(&Endpoint, Arc<Work>)],
     proto: Protocol,
     timing: &Timing,
-) -> Result<Vec<Recorder>, String> {
+) -> Result<Measured, String> {
     let rounds = timing.rounds.max(1);
     let warmup = timing.warmup / rounds;
     let duration = timing.duration / rounds;
     let mut recs = vec![Recorder::default(); targets.len()];
+    let mut round_rates = vec![Vec::new(); targets.len()];
     for round in 0..rounds {
         // Alternate who goes first, so neither always follows the other.
         let order: Vec<usize> = if round % 2 == 0 {
@@ -335,10 +359,11 @@ pub async fn interleave(
         for i in order {
             let (ep, work) = &targets[i];
             let r = run_slice(ep, proto, work, timing.concurrency, warmup, duration).await?;
+            round_rates[i].push(r.total(duration.as_secs_f64()).req_per_sec);
             recs[i].merge(r);
         }
     }
-    Ok(recs)
+    Ok(Measured { recs, round_rates })
 }
 
 #[cfg(test)]

@@ -169,7 +169,7 @@ def test_lag_keeps_its_vifs_while_enough_members_are_up(server, dx, ec2, proto):
     inject(server, {"fault": "connection-down", "connectionId": m1})
     assert describe_lag(partner, lag_id)["lagState"] == "down"
     assert vif_state(customer, vif) == ("down", ["down"])
-    inject(server, {"fault": "connection-up", "connectionId": m1, "seconds": 30})
+    inject(server, {"fault": "connection-up", "connectionId": m1})
     assert vif_state(customer, vif) == ("available", ["up"])
 
 

@@ -257,7 +257,7 @@ def test_export_reset_import_round_trip(server, ep, via, tmp_path):
     # The virtual clock is part of the scenario.
     assert clock_offset(server) == pytest.approx(offset, abs=5)
     # The import replaced the history rather than appending to it: the
-    # reset is gone and the calls are the document's.
+    # reset after the export is gone and the calls are the document's.
     assert [(c["kind"], c["target"], c["body"]) for c in export_doc(server)["calls"]] == [
         (c["kind"], c["target"], c["body"]) for c in doc["calls"]]
 
@@ -441,8 +441,8 @@ def test_a_failed_call_is_replayed_as_a_failure(server, ep):
     except partner.exceptions.DirectConnectClientException:
         pass
     doc = export_doc(server)
-    # The document holds everything since the server started; this test's
-    # calls follow the reset that began it.
+    # The module's server is reset before each test: this test's calls are
+    # the ones after the last reset.
     calls = doc["calls"]
     last_reset = max(i for i, c in enumerate(calls) if c["target"] == "/_dxlocal/reset")
     mine = calls[last_reset + 1:]

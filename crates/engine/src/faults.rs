@@ -2,11 +2,15 @@
 //! goes down (and comes back), an association reports an error - shown in
 //! Describe calls exactly as the real service shows such states.
 //!
-//! A fault with a duration is undone by a timer on the virtual clock.
+//! A fault with a duration is undone by a timer on the virtual clock, unless
+//! a later fault on the same target took over (each injection bumps the
+//! target's generation). BGP sessions held down by a fault stay down when
+//! their port flaps back up.
 
+use crate::state::ConnKind;
 use crate::timers::Event;
 use crate::Engine;
-use dxlocal_model::{BGPPeerState, BGPStatus, ConnectionState, VirtualInterfaceState};
+use dxlocal_model::{BGPPeerState, BGPStatus, ConnectionState, LagState, VirtualInterfaceState};
 
 /// A fault to inject or clear.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +62,20 @@ impl Fault {
             _ => return None,
         })
     }
+
+    /// What the fault acts on; faults on one target supersede each other.
+    pub fn target(&self) -> String {
+        match self {
+            Fault::ConnectionDown { id } | Fault::ConnectionUp { id } => format!("port {id}"),
+            Fault::PeerDown { vif, peer } | Fault::PeerUp { vif, peer } => {
+                format!("peer {vif} {peer}")
+            }
+            Fault::VifDown { vif } | Fault::VifUp { vif } => format!("vif {vif}"),
+            Fault::AssociationError { id, .. } | Fault::AssociationClear { id } => {
+                format!("association {id}")
+            }
+        }
+    }
 }
 
 impl Engine {
@@ -71,12 +89,24 @@ impl Engine {
     ) -> Result<(), String> {
         let now = self.clock.now(wall_now);
         self.settle(now);
-        self.fault(&fault)?;
-        if let (Some(s), Some(undo)) = (seconds, fault.undo()) {
+        if let Some(s) = seconds {
             if !(s.is_finite() && s > 0.0) {
                 return Err(format!("seconds must be a positive number (got {s})"));
             }
-            self.timers.schedule(now + s, Event::Fault(undo));
+        }
+        self.fault(&fault)?;
+        let generation = {
+            let g = self
+                .state
+                .fault_generations
+                .entry(fault.target())
+                .or_insert(0);
+            *g += 1;
+            *g
+        };
+        if let (Some(s), Some(undo)) = (seconds, fault.undo()) {
+            self.timers
+                .schedule(now + s, Event::Fault { undo, generation });
         }
         Ok(())
     }
@@ -99,15 +129,19 @@ impl Engine {
                     return Err(format!("connection {id} is {}, not {from}", c.state));
                 }
                 c.state = to;
-                let lag = c.lag_id.clone();
-                self.sync_vifs_with_port(id);
+                let lag = c
+                    .lag_id
+                    .clone()
+                    .filter(|_| !matches!(c.kind, ConnKind::Hosted { .. }));
+                self.port_changed(id);
                 if let Some(lag) = lag {
-                    self.sync_vifs_with_port(&lag);
+                    self.port_changed(&lag);
                 }
                 Ok(())
             }
             Fault::PeerDown { vif, peer } | Fault::PeerUp { vif, peer } => {
                 let up = matches!(fault, Fault::PeerUp { .. });
+                let port_up = self.vif_port_up(vif);
                 let v = self
                     .state
                     .vifs
@@ -118,37 +152,27 @@ impl Engine {
                     .iter_mut()
                     .find(|p| &p.id == peer && p.state == BGPPeerState::Available)
                     .ok_or_else(|| format!("no available BGP peer {peer} on {vif}"))?;
-                p.status = if up { BGPStatus::Up } else { BGPStatus::Down };
-                // `down` on a VIF means its BGP is down (resources.md §6.2).
-                let any_up = v.peers.iter().any(|p| p.status == BGPStatus::Up);
-                match v.state {
-                    VirtualInterfaceState::Available if !any_up => {
-                        v.state = VirtualInterfaceState::Down
-                    }
-                    VirtualInterfaceState::Down if any_up => {
-                        v.state = VirtualInterfaceState::Available
-                    }
-                    _ => {}
-                }
+                p.forced_down = !up;
+                p.status = if up && port_up {
+                    BGPStatus::Up
+                } else {
+                    BGPStatus::Down
+                };
+                settle_vif(v);
                 Ok(())
             }
             Fault::VifDown { vif } | Fault::VifUp { vif } => {
                 let up = matches!(fault, Fault::VifUp { .. });
+                let port_up = self.vif_port_up(vif);
                 let v = self
                     .state
                     .vifs
                     .get_mut(vif)
                     .ok_or_else(|| format!("no virtual interface {vif}"))?;
-                let (from, to) = if up {
-                    (
-                        VirtualInterfaceState::Down,
-                        VirtualInterfaceState::Available,
-                    )
+                let from = if up {
+                    VirtualInterfaceState::Down
                 } else {
-                    (
-                        VirtualInterfaceState::Available,
-                        VirtualInterfaceState::Down,
-                    )
+                    VirtualInterfaceState::Available
                 };
                 if v.state != from {
                     return Err(format!(
@@ -156,14 +180,19 @@ impl Engine {
                         v.state
                     ));
                 }
-                v.state = to;
                 for p in v
                     .peers
                     .iter_mut()
                     .filter(|p| p.state == BGPPeerState::Available)
                 {
-                    p.status = if up { BGPStatus::Up } else { BGPStatus::Down };
+                    p.forced_down = !up;
+                    p.status = if up && port_up {
+                        BGPStatus::Up
+                    } else {
+                        BGPStatus::Down
+                    };
                 }
+                settle_vif(v);
                 Ok(())
             }
             Fault::AssociationError { id, message } => {
@@ -187,51 +216,77 @@ impl Engine {
         }
     }
 
-    /// After a port changed state: its VIFs follow it down, or come back
-    /// when it is up again (a LAG is up while it has enough members).
-    fn sync_vifs_with_port(&mut self, port: &str) {
-        let up = match self.state.lags.get(port) {
-            Some(lag) => {
-                crate::ops::lags::state_of(self, lag) == dxlocal_model::LagState::Available
-            }
+    /// Whether the connection or LAG a VIF sits on carries traffic.
+    fn vif_port_up(&self, vif: &str) -> bool {
+        self.state
+            .vifs
+            .get(vif)
+            .is_none_or(|v| self.port_up(&v.connection_id))
+    }
+
+    pub(crate) fn port_up(&self, port: &str) -> bool {
+        match self.state.lags.get(port) {
+            Some(lag) => crate::ops::lags::state_of(self, lag) != LagState::Down,
             None => self
                 .state
                 .connections
                 .get(port)
-                .is_some_and(|c| c.state == ConnectionState::Available),
-        };
+                .is_none_or(|c| c.state != ConnectionState::Down),
+        }
+    }
+
+    /// After a port changed state: its VIFs follow it down or come back,
+    /// and so do the hosted connections it carries (with their VIFs).
+    pub(crate) fn port_changed(&mut self, port: &str) {
+        let up = self.port_up(port);
         let ids: Vec<String> = self
             .state
             .live_vifs_on(port)
             .map(|v| v.id.clone())
             .collect();
         for id in ids {
-            let Some(v) = self.state.vifs.get_mut(&id) else {
-                continue;
-            };
-            match (up, v.state) {
-                (false, VirtualInterfaceState::Available) => {
-                    v.state = VirtualInterfaceState::Down;
-                    for p in v
-                        .peers
-                        .iter_mut()
-                        .filter(|p| p.state == BGPPeerState::Available)
-                    {
-                        p.status = BGPStatus::Down;
-                    }
+            if let Some(v) = self.state.vifs.get_mut(&id) {
+                for p in v
+                    .peers
+                    .iter_mut()
+                    .filter(|p| p.state == BGPPeerState::Available)
+                {
+                    p.status = if up && !p.forced_down {
+                        BGPStatus::Up
+                    } else {
+                        BGPStatus::Down
+                    };
                 }
-                (true, VirtualInterfaceState::Down) => {
-                    v.state = VirtualInterfaceState::Available;
-                    for p in v
-                        .peers
-                        .iter_mut()
-                        .filter(|p| p.state == BGPPeerState::Available)
-                    {
-                        p.status = BGPStatus::Up;
-                    }
-                }
-                _ => {}
+                settle_vif(v);
             }
         }
+        let hosted: Vec<String> = self
+            .state
+            .hosted_by_parent
+            .get(port)
+            .cloned()
+            .unwrap_or_default();
+        for h in hosted {
+            let Some(c) = self.state.connections.get_mut(&h) else {
+                continue;
+            };
+            match (up, c.state) {
+                (false, ConnectionState::Available) => c.state = ConnectionState::Down,
+                (true, ConnectionState::Down) => c.state = ConnectionState::Available,
+                _ => continue,
+            }
+            self.port_changed(&h);
+        }
+    }
+}
+
+/// A provisioned VIF is `available` while any BGP session is up, `down`
+/// otherwise (`down` means BGP down, resources.md §6.2).
+fn settle_vif(v: &mut crate::state::Vif) {
+    let any_up = v.peers.iter().any(|p| p.status == BGPStatus::Up);
+    match v.state {
+        VirtualInterfaceState::Available if !any_up => v.state = VirtualInterfaceState::Down,
+        VirtualInterfaceState::Down if any_up => v.state = VirtualInterfaceState::Available,
+        _ => {}
     }
 }

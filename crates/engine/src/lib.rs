@@ -360,7 +360,14 @@ impl Engine {
                         .retain(|p| !(p.id == peer_id && p.state == BGPPeerState::Deleted));
                 }
             }
-            Event::Fault(fault) => {
+            Event::Fault {
+                undo: fault,
+                generation,
+            } => {
+                // A later fault on the same target owns it now.
+                if self.state.fault_generations.get(&fault.target()) != Some(&generation) {
+                    return;
+                }
                 // The state may have moved on since; a clear that no longer
                 // applies is simply dropped.
                 let _ = self.fault(&fault);

@@ -89,6 +89,8 @@ pub struct BgpPeer {
     pub customer_address: String,
     pub state: BGPPeerState,
     pub status: BGPStatus,
+    /// Held down by an injected fault: stays down when its port comes back.
+    pub forced_down: bool,
     pub aws_device_v2: String,
     pub aws_logical_device_id: String,
 }
@@ -325,6 +327,10 @@ pub struct State {
     pub macsec_secrets: HashMap<String, (String, String)>,
     /// Accounts that signed the customer agreement.
     pub agreements_signed: std::collections::HashSet<String>,
+
+    /// Latest fault generation per fault target: a timed fault's undo only
+    /// applies while no later fault has been injected on the same target.
+    pub fault_generations: HashMap<String, u64>,
 
     pub tests: HashMap<String, FailoverTest>,
     /// Failover tests by owner and region, oldest first.

@@ -60,7 +60,10 @@ pub enum Event {
         peer_id: String,
     },
     /// An injected fault clearing itself.
-    Fault(crate::faults::Fault),
+    Fault {
+        undo: crate::faults::Fault,
+        generation: u64,
+    },
     /// A failover test reaching the end of its duration.
     FailoverTestEnds {
         test_id: String,

@@ -614,7 +614,7 @@ pub fn delete_direct_connect_gateway_association(
         }
         (None, Some(gw), Some(vgw)) => eng
             .state
-                        .live_associations_of(gw)
+            .live_associations_of(gw)
             // An association the caller is no party to does not exist for it.
             .find(|a| &a.associated_id == vgw && sees_association(a, cx))
             .map(|a| a.id.clone())

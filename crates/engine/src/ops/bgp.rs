@@ -125,6 +125,7 @@ pub fn create_bgp_peer(
         customer_address: customer,
         state: first,
         status: BGPStatus::Down,
+        forced_down: false,
         aws_device_v2: device,
         aws_logical_device_id: logical,
     };

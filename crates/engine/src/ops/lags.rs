@@ -444,6 +444,8 @@ pub fn update_lag(eng: &mut Engine, cx: &Cx, input: UpdateLagRequest) -> Result<
             }
         }
     }
+    // Raising or lowering minimumLinks can take the LAG (and its VIFs) down or up.
+    eng.port_changed(id);
     Ok(to_api(eng, &eng.state.lags[id]))
 }
 

@@ -399,6 +399,7 @@ pub(super) fn draft(
         customer_address: customer,
         state: BGPPeerState::Pending,
         status: BGPStatus::Down,
+        forced_down: false,
         aws_device_v2: conn.aws_device.clone(),
         aws_logical_device_id: conn.aws_logical_device_id.clone(),
     };

@@ -15,6 +15,9 @@ use dxlocal_auth::{
     identify_lenient, verify_request, AuthParts, Identity, ReceivedRequest, VerifyError,
 };
 use dxlocal_wire::{Route, WireReply, MAX_BODY_BYTES};
+
+/// Largest admin request body: a whole scenario document.
+const ADMIN_MAX_BODY_BYTES: usize = 256 << 20;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH};
@@ -151,7 +154,14 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
         });
         (outcome, false)
     } else {
-        match read_body(body, headers).await {
+        // A scenario document (PUT /_dxlocal/state) may be far larger than
+        // any API call; everything else keeps the API's bound.
+        let limit = if route == Route::Admin {
+            ADMIN_MAX_BODY_BYTES
+        } else {
+            MAX_BODY_BYTES
+        };
+        match read_body(body, headers, limit).await {
             Ok(bytes) => {
                 let outcome = run(route, &head, &identity, &request_id, || {
                     if needs_verification(app.auth, route) {
@@ -324,16 +334,16 @@ fn identify(app: &App, headers: &HeaderMap, query: Option<&str>) -> (Identity, O
     (identity, error.map(|e| e.to_string()))
 }
 
-/// Reads the whole body, refusing anything over [`MAX_BODY_BYTES`]: up
+/// Reads the whole body, refusing anything over `limit`: up
 /// front when `Content-Length` says so, otherwise as soon as the running
 /// total passes the bound.
-async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, Rejection> {
+async fn read_body(body: Incoming, headers: &HeaderMap, limit: usize) -> Result<Bytes, Rejection> {
     let declared = match headers.get(CONTENT_LENGTH) {
         Some(v) => v.to_str().ok().and_then(|s| s.trim().parse::<u64>().ok()),
         None => None,
     };
     if let Some(n) = declared {
-        if n > MAX_BODY_BYTES as u64 {
+        if n > limit as u64 {
             // Read and drop a moderately oversized body before answering, so
             // a client still writing it sees the 413 instead of a broken
             // pipe. Beyond the drain bound the connection is just closed.
@@ -341,17 +351,17 @@ async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, Rejecti
                 let _ = tokio::time::timeout(BODY_READ_TIMEOUT, drain(body)).await;
             }
             return Err(Rejection::TooLarge {
-                limit: MAX_BODY_BYTES,
+                limit,
                 declared: Some(n),
             });
         }
     }
-    let collect = Limited::new(body, MAX_BODY_BYTES).collect();
+    let collect = Limited::new(body, limit).collect();
     match tokio::time::timeout(BODY_READ_TIMEOUT, collect).await {
         Err(_) => Err(Rejection::TimedOut),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(e)) if e.is::<LengthLimitError>() => Err(Rejection::TooLarge {
-            limit: MAX_BODY_BYTES,
+            limit,
             declared: None,
         }),
         Ok(Err(e)) => Err(Rejection::Unreadable(e.to_string())),

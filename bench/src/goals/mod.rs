@@ -595,12 +595,14 @@ fn goal_startup_empty(cx: &mut Ctx) -> Result<(), String> {
     let serve = startup::serve_args(&extra);
     let me = std::env::current_exe().map_err(|e| format!("locating the bench binary: {e}"))?;
     let timeout = Duration::from_secs(30);
-    let (mut starts, mut floors, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut starts, mut floors, mut rss, mut waits) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         floors.push(startup::start_timed(&me, &startup::floor_args, timeout)?.ready_after);
         let t = startup::start_timed(&cx.path, &serve, timeout)?;
         starts.push(t.ready_after);
         rss.extend(t.rss_kib());
+        waits.extend(t.cpu.map(|c| c.waiting_s * 1e3));
     }
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let med = startup::median(starts.clone());
@@ -624,6 +626,7 @@ fn goal_startup_empty(cx: &mut Ctx) -> Result<(), String> {
             "startup_ms": starts.iter().map(|d| ms(*d)).collect::<Vec<_>>(),
             "floor_startup_ms": floors.iter().map(|d| ms(*d)).collect::<Vec<_>>(),
             "rss_after_first_answer_kib": rss,
+            "main_thread_waiting_for_cpu_ms": waits,
         }),
     });
     Ok(())
@@ -667,11 +670,13 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
     let runs = cx.args.restart_runs.max(1);
     let mut starts = Vec::new();
     let mut rss = Vec::new();
+    let mut cpu = Vec::new();
     for i in 0..runs {
         eprintln!("goal 4b: restart {}/{runs}", i + 1);
         let mut t = startup::start_timed(&cx.path, &serve, Duration::from_secs(600))?;
         starts.push(t.ready_after);
         rss.extend(t.rss_kib());
+        cpu.extend(t.cpu);
         if i == 0 {
             // The restarted server must hold what was loaded.
             let ep = Endpoint::parse(&format!("http://127.0.0.1:{}", t.port))?;
@@ -695,10 +700,23 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
     }
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let med = startup::median(starts.clone());
+    let med_cpu = startup::median(
+        cpu.iter()
+            .map(|c| Duration::from_secs_f64(c.on_cpu_s))
+            .collect(),
+    );
     cx.rows.push(Row {
         goal: "4b".into(),
         what: format!("start-up from --state-dir with {n} VIFs"),
-        value: format!("{} (median of {runs})", fmt_ms(ms(med))),
+        value: if cpu.is_empty() {
+            format!("{} (median of {runs})", fmt_ms(ms(med)))
+        } else {
+            format!(
+                "{} (median of {runs}; {} on CPU)",
+                fmt_ms(ms(med)),
+                fmt_ms(ms(med_cpu))
+            )
+        },
         baseline: cx
             .empty_start
             .map_or("-".into(), |e| format!("empty {}", fmt_ms(ms(e)))),
@@ -710,6 +728,8 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
             "vifs": n,
             "connections": layout.connections(),
             "restart_ms": starts.iter().map(|d| ms(*d)).collect::<Vec<_>>(),
+            "restart_cpu_s": cpu.iter().map(|c| c.on_cpu_s).collect::<Vec<_>>(),
+            "restart_main_thread_waiting_for_cpu_s": cpu.iter().map(|c| c.waiting_s).collect::<Vec<_>>(),
             "rss_after_restart_kib": rss,
             "durable_load_s": load_secs,
             "durable_load_vifs_per_s": n as f64 / load_secs,

@@ -51,6 +51,36 @@ pub struct Timed {
     pub child: Child,
     pub port: u16,
     pub ready_after: Duration,
+    /// CPU time the process had used by its first answer, and how long its
+    /// main thread had waited for a CPU: on a busy machine the wall time
+    /// alone mixes the server's work with everyone else's.
+    pub cpu: Option<CpuTimes>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CpuTimes {
+    pub on_cpu_s: f64,
+    pub waiting_s: f64,
+}
+
+/// Linux's USER_HZ, the unit of /proc/PID/stat times, on every architecture
+/// it supports.
+const USER_HZ: f64 = 100.0;
+
+/// utime + stime (all threads) from /proc/PID/stat, and the main thread's
+/// run-queue wait from /proc/PID/schedstat; `None` without procfs.
+pub fn cpu_times(pid: u32) -> Option<CpuTimes> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; fields are counted after its ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    let sched = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
+    let waiting_ns: f64 = sched.split_whitespace().nth(1)?.parse().ok()?;
+    Some(CpuTimes {
+        on_cpu_s: ticks / USER_HZ,
+        waiting_s: waiting_ns / 1e9,
+    })
 }
 
 impl Timed {
@@ -96,10 +126,13 @@ pub fn start_timed(
         .map_err(|e| format!("starting {}: {e}", shown()))?;
     loop {
         if health_ok(port) {
+            let ready_after = start.elapsed();
+            let cpu = cpu_times(child.id());
             return Ok(Timed {
                 child,
                 port,
-                ready_after: start.elapsed(),
+                ready_after,
+                cpu,
             });
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -162,6 +195,14 @@ mod tests {
         assert_eq!(median(vec![]), Duration::ZERO);
         assert_eq!(median(vec![ms(3), ms(1), ms(2)]), ms(2));
         assert_eq!(median(vec![ms(4), ms(1), ms(3), ms(2)]), ms(3));
+    }
+
+    #[test]
+    fn reads_its_own_cpu_times() {
+        if std::path::Path::new("/proc/self/stat").exists() {
+            let t = cpu_times(std::process::id()).unwrap();
+            assert!(t.on_cpu_s >= 0.0 && t.waiting_s >= 0.0);
+        }
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct Engine {
     ec2: ec2::Ec2State,
     /// How many resets happened: part of what seeds the ID generator.
     resets: u64,
+    /// The latest wall time any call was given (see `monotonic_wall`).
+    last_wall: f64,
 }
 
 impl Engine {
@@ -72,12 +74,21 @@ impl Engine {
             timers: Timers::default(),
             ec2: ec2::Ec2State::default(),
             resets: 0,
+            last_wall: wall_now,
             config,
         }
     }
 
     pub fn lifecycle(&self) -> Lifecycle {
         self.clock.lifecycle()
+    }
+
+    /// `wall_now`, or the latest wall time already used if the system
+    /// clock stepped back: time given to the engine never decreases, so the
+    /// timers a call sees are the ones any later call sees too.
+    pub fn monotonic_wall(&mut self, wall_now: f64) -> f64 {
+        self.last_wall = self.last_wall.max(wall_now);
+        self.last_wall
     }
 
     /// Virtual time now.
@@ -92,6 +103,7 @@ impl Engine {
     /// stays reproducible.
     pub fn reset(&mut self, wall_now: f64) {
         let clock = self.clock.clone();
+        let last_wall = self.last_wall;
         let resets = self.resets + 1;
         let base = self.config.clone();
         let mut derived = base.clone();
@@ -103,6 +115,7 @@ impl Engine {
         self.config = base;
         self.clock = clock;
         self.resets = resets;
+        self.last_wall = last_wall.max(wall_now);
     }
 
     /// Moves virtual time forward and applies everything that fell due.

@@ -106,8 +106,10 @@ fn endpoint(
             Ok((reply(200, &doc), None))
         }
         _ => {
-            let wall = wall_now();
             let mut engine = app.engine.lock();
+            // Read under the lock: calls get non-decreasing times in the order
+            // they run, which is the order they are journaled and replayed in.
+            let wall = engine.monotonic_wall(wall_now());
             match mutate(&mut engine, path, body, wall) {
                 Ok(answer) => {
                     let commit = app.history.lock().record(Record {

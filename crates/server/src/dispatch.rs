@@ -151,8 +151,10 @@ fn direct_connect(
     let operation = request.input.operation();
     let caller = Caller::new(identity.account.as_str(), identity.region.as_str());
     let (result, commit) = {
-        let wall = wall_now();
         let mut engine = app.engine.lock();
+        // Read under the lock: calls get non-decreasing times in the order
+        // they run, which is the order they are journaled and replayed in.
+        let wall = engine.monotonic_wall(wall_now());
         let result = engine.execute(&caller, request.input, wall);
         let commit = if persist::is_read_only(operation) {
             None
@@ -264,8 +266,10 @@ fn ec2_call(
     };
     let caller = Caller::new(identity.account.as_str(), identity.region.as_str());
     let (result, commit) = {
-        let wall = wall_now();
         let mut engine = app.engine.lock();
+        // Read under the lock: calls get non-decreasing times in the order
+        // they run, which is the order they are journaled and replayed in.
+        let wall = engine.monotonic_wall(wall_now());
         let result = engine.execute_ec2(&caller, ec2_request, wall);
         let commit = if persist::ec2_is_read_only(&request.action) {
             None

@@ -290,8 +290,8 @@ fn littles_law_note(cx: &mut Ctx) {
             .filter_map(|r| r.detail["floor"]["req_per_sec"].as_f64())
             .fold(0.0, f64::max);
         cx.notes.push(format!(
-            "note: the floor itself misses p99 <= 2 ms here: {} connections always in flight \
-             at its best {} mean {} per request (Little's law), before any tail",
+            "note: the floor itself misses p99 <= 2 ms here: {} requests always in flight \
+             at the floor's best {} mean {} each (Little's law), before any tail",
             cx.args.concurrency,
             fmt_rate(best),
             fmt_ms(cx.args.concurrency as f64 / best * 1e3)

@@ -3,7 +3,7 @@
 
 use super::paginate;
 use super::tags::{check_tags, TagErrors};
-use crate::state::{DxGateway, Vif};
+use crate::state::{DxGateway, Vif, VifType};
 use crate::timers::Event;
 use crate::{access, Cx, Engine};
 use dxlocal_model::ec2::VpnState;
@@ -81,40 +81,7 @@ pub fn private_target(
                 asn: gw.amazon_side_asn,
             })
         }
-        (None, Some(id)) => {
-            let gw = eng
-                .state
-                .gateways
-                .get(id)
-                .filter(|g| {
-                    access::owns_global(&cx.caller, &g.owner)
-                        && g.state == DirectConnectGatewayState::Available
-                })
-                .ok_or_else(|| gateway_not_found(id))?;
-            let attached: Vec<_> = eng.state.live_attachments_of(id).collect();
-            let transit_vif = attached
-                .iter()
-                .any(|a| a.kind == DirectConnectGatewayAttachmentType::TransitVirtualInterface);
-            if transit_vif
-                || eng
-                    .state
-                    .has_live_association(id, GatewayType::TransitGateway)
-            {
-                return Err(ApiError::client(format!(
-                    "Direct Connect Gateway {id} is associated with a transit gateway; private virtual interfaces cannot be attached"
-                )));
-            }
-            let limit = eng.config.quotas.vifs_per_gateway;
-            if attached.len() >= limit {
-                return Err(ApiError::client(format!(
-                    "Exceeded the maximum number of virtual interfaces ({limit}) attached to Direct Connect Gateway {id}"
-                )));
-            }
-            Ok(GatewayLookup::DirectConnect {
-                id: id.to_string(),
-                asn: gw.amazon_side_asn,
-            })
-        }
+        (None, Some(id)) => landing(eng, cx, id, VifType::Private),
     }
 }
 
@@ -383,6 +350,13 @@ pub fn transit_target(
     let id = dxgw.ok_or_else(|| {
         ApiError::client("A transit virtual interface needs a directConnectGatewayId")
     })?;
+    landing(eng, cx, id, VifType::Transit)
+}
+
+/// A caller-owned, available DX gateway that can take one more VIF of
+/// `kind`: it never mixes private and transit sides (resources.md §8) and
+/// holds at most the configured number of VIFs.
+fn landing(eng: &Engine, cx: &Cx, id: &str, kind: VifType) -> Result<GatewayLookup, ApiError> {
     let gw = eng
         .state
         .gateways
@@ -393,16 +367,23 @@ pub fn transit_target(
         })
         .ok_or_else(|| gateway_not_found(id))?;
     let attached: Vec<_> = eng.state.live_attachments_of(id).collect();
-    let private_vif = attached
-        .iter()
-        .any(|a| a.kind == DirectConnectGatewayAttachmentType::PrivateVirtualInterface);
-    if private_vif
-        || eng
-            .state
-            .has_live_association(id, GatewayType::VirtualPrivateGateway)
+    let (other_vif, other_gateway, refusal) = match kind {
+        VifType::Transit => (
+            DirectConnectGatewayAttachmentType::PrivateVirtualInterface,
+            GatewayType::VirtualPrivateGateway,
+            "is associated with a virtual private gateway or has private virtual interfaces; transit virtual interfaces cannot be attached",
+        ),
+        _ => (
+            DirectConnectGatewayAttachmentType::TransitVirtualInterface,
+            GatewayType::TransitGateway,
+            "is associated with a transit gateway; private virtual interfaces cannot be attached",
+        ),
+    };
+    if attached.iter().any(|a| a.kind == other_vif)
+        || eng.state.has_live_association(id, other_gateway)
     {
         return Err(ApiError::client(format!(
-            "Direct Connect Gateway {id} is associated with a virtual private gateway or has private virtual interfaces; transit virtual interfaces cannot be attached"
+            "Direct Connect Gateway {id} {refusal}"
         )));
     }
     let limit = eng.config.quotas.vifs_per_gateway;

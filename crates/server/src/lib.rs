@@ -41,6 +41,23 @@ pub fn prepare(config: ServerConfig) -> Result<Prepared, String> {
 }
 
 impl Prepared {
+    /// The seed IDs come from: the configured one, the one a state
+    /// directory was created with, or one drawn at start (printed so a run
+    /// can be reproduced with `--seed`).
+    pub fn seed(&self) -> u64 {
+        self.0.history.lock().header.seed
+    }
+
+    /// How transitions are timed (a state directory keeps its own).
+    pub fn lifecycle(&self) -> dxlocal_engine::Lifecycle {
+        self.0.engine.lock().lifecycle()
+    }
+
+    /// Whether state is kept in a state directory.
+    pub fn is_durable(&self) -> bool {
+        self.0.history.lock().is_durable()
+    }
+
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,

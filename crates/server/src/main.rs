@@ -33,8 +33,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let lifecycle = config.lifecycle;
-    let seed = config.seed;
+    let auth = config.auth.name();
     let keys = config.credentials.len();
     // A bad state directory is reported before the address is announced.
     let prepared = match dxlocal::prepare(config) {
@@ -44,6 +43,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let (seed, durable, lifecycle) = (prepared.seed(), prepared.is_durable(), prepared.lifecycle());
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
@@ -52,10 +52,12 @@ fn serve(args: &ServeArgs) -> ExitCode {
         let shutdown = dxlocal::shutdown_signal()
             .map_err(|e| format!("cannot install signal handlers: {e}"))?;
         eprintln!(
-            "dxlocal: lifecycle={} seed={} credentials={} configured key(s)",
+            "dxlocal: lifecycle={} seed={} auth={} credentials={} configured key(s) state={}",
             lifecycle_name(lifecycle),
-            seed.map_or_else(|| "random".to_string(), |s| s.to_string()),
+            seed,
+            auth,
             keys,
+            if durable { "durable" } else { "memory" },
         );
         // Tests and benchmarks read the port from this exact line.
         let mut stdout = std::io::stdout().lock();

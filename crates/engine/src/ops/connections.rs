@@ -299,14 +299,7 @@ pub fn create_connection(
         tags,
     );
     if let (Some(lag_id), Some(_)) = (&input.lag_id, lag) {
-        conn.lag_id = Some(lag_id.clone());
-        let lag = eng.state.lags.get_mut(lag_id).expect("checked");
-        lag.members.push(conn.id.clone());
-        // A member carries the LAG's MACsec keys (resources.md §13).
-        conn.macsec_keys = lag.macsec_keys.clone();
-        if lag.encryption_mode.is_some() {
-            conn.encryption_mode = lag.encryption_mode.clone();
-        }
+        super::lags::enroll(eng, &mut conn, lag_id);
     }
     let out = to_api(&conn);
     eng.state.insert_connection(conn);

@@ -146,10 +146,7 @@ pub fn create_interconnect(
         tags,
     );
     if let (Some(lag_id), Some(_)) = (&input.lag_id, lag) {
-        ic.lag_id = Some(lag_id.clone());
-        let l = eng.state.lags.get_mut(lag_id).expect("checked");
-        l.members.push(ic.id.clone());
-        l.allows_hosted_connections = true;
+        super::lags::enroll(eng, &mut ic, lag_id);
     }
     let out = to_api(&ic);
     eng.state.insert_connection(ic);

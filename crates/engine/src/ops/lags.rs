@@ -152,6 +152,26 @@ pub fn room_for_member(
     Ok((lag.aws_device.clone(), lag.aws_logical_device_id.clone()))
 }
 
+/// Makes a new port (checked by `room_for_member`) a member of `lag_id`:
+/// it carries the LAG's MACsec keys and mode (resources.md §13), and an
+/// interconnect makes the LAG one that takes hosted connections.
+pub fn enroll(eng: &mut Engine, port: &mut crate::state::Connection, lag_id: &str) {
+    let lag = eng
+        .state
+        .lags
+        .get_mut(lag_id)
+        .expect("checked by room_for_member");
+    lag.members.push(port.id.clone());
+    port.lag_id = Some(lag_id.to_string());
+    port.macsec_keys = lag.macsec_keys.clone();
+    if lag.encryption_mode.is_some() {
+        port.encryption_mode = lag.encryption_mode.clone();
+    }
+    if port.kind == ConnKind::Interconnect {
+        lag.allows_hosted_connections = true;
+    }
+}
+
 /// Refuses taking `conn_id` out of the LAG if that leaves fewer available
 /// members than its minimum links (unless it is the last member).
 pub fn check_can_lose_member(eng: &Engine, lag_id: &str, conn_id: &str) -> Result<(), ApiError> {

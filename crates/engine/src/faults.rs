@@ -7,6 +7,7 @@
 //! target's generation). BGP sessions held down by a fault stay down when
 //! their port flaps back up.
 
+use crate::events::Cause;
 use crate::state::ConnKind;
 use crate::timers::Event;
 use crate::Engine;
@@ -50,6 +51,20 @@ pub enum Fault {
 
 impl Fault {
     /// The fault that undoes this one, if it is an injection.
+    /// The name the admin API gives this fault.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Fault::ConnectionDown { .. } => "connection-down",
+            Fault::ConnectionUp { .. } => "connection-up",
+            Fault::PeerDown { .. } => "bgp-peer-down",
+            Fault::PeerUp { .. } => "bgp-peer-up",
+            Fault::VifDown { .. } => "vif-bgp-down",
+            Fault::VifUp { .. } => "vif-bgp-up",
+            Fault::AssociationError { .. } => "association-error",
+            Fault::AssociationClear { .. } => "association-clear",
+        }
+    }
+
     pub fn undo(&self) -> Option<Fault> {
         Some(match self {
             Fault::ConnectionDown { id } => Fault::ConnectionUp { id: id.clone() },
@@ -94,7 +109,15 @@ impl Engine {
                 return Err(format!("seconds must be a positive number (got {s})"));
             }
         }
-        self.fault(&fault)?;
+        let applied = self.fault(&fault);
+        self.events.collect(
+            &mut self.state,
+            now,
+            Cause::Fault {
+                fault: fault.name(),
+            },
+        );
+        applied?;
         let generation = {
             let g = self
                 .state

@@ -11,12 +11,14 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod ec2;
+pub mod events;
 pub mod faults;
 mod ids;
 mod ops;
 mod service;
 mod state;
 mod timers;
+mod tracked;
 
 pub use clock::{Clock, Lifecycle};
 pub use config::{Delays, EngineConfig, Quotas};
@@ -24,6 +26,7 @@ pub use faults::Fault;
 
 use dxlocal_model::ec2::{Ec2Error, Ec2Request, Ec2Response};
 use dxlocal_model::{ApiError, Input, Output};
+use events::{Cause, EventLog};
 use ids::IdGen;
 use state::State;
 use timers::{Event, Timers};
@@ -63,6 +66,8 @@ pub struct Engine {
     resets: u64,
     /// The latest wall time any call was given (see `monotonic_wall`).
     last_wall: f64,
+    /// What changed and why; survives resets (the dashboard's history).
+    events: EventLog,
 }
 
 impl Engine {
@@ -75,8 +80,27 @@ impl Engine {
             ec2: ec2::Ec2State::default(),
             resets: 0,
             last_wall: wall_now,
+            events: EventLog::default(),
             config,
         }
+    }
+
+    /// The state changes so far (a bounded ring).
+    pub fn events(&self) -> &EventLog {
+        &self.events
+    }
+
+    /// Takes over another engine's event log (an import replaces the engine
+    /// but not the history the dashboard shows), marking the switch.
+    pub fn adopt_events(&mut self, mut log: EventLog, wall_now: f64, action: &'static str) {
+        log.reset(self.clock.now(wall_now), action);
+        self.events = log;
+    }
+
+    /// Stops (or resumes) recording state changes: a journal replaying at
+    /// start-up has nobody watching.
+    pub fn set_recording(&mut self, on: bool) {
+        self.state.set_quiet(!on);
     }
 
     pub fn lifecycle(&self) -> Lifecycle {
@@ -106,6 +130,8 @@ impl Engine {
         let last_wall = self.last_wall;
         let resets = self.resets + 1;
         let base = self.config.clone();
+        let mut events = std::mem::take(&mut self.events);
+        let recording = !self.state.vifs.quiet;
         let mut derived = base.clone();
         derived.seed = base
             .seed
@@ -116,6 +142,9 @@ impl Engine {
         self.clock = clock;
         self.resets = resets;
         self.last_wall = last_wall.max(wall_now);
+        events.reset(self.clock.now(wall_now), "reset");
+        self.events = events;
+        self.set_recording(recording);
     }
 
     /// Moves virtual time forward and applies everything that fell due.
@@ -135,11 +164,25 @@ impl Engine {
     ) -> Result<Output, ApiError> {
         let now = self.clock.now(wall_now);
         self.settle(now);
+        let operation = input.operation().name();
         let cx = Cx {
             caller: caller.clone(),
             now,
         };
-        dxlocal_model::dispatch(self, &cx, input)
+        let out = dxlocal_model::dispatch(self, &cx, input);
+        self.collect_api(now, operation, caller);
+        out
+    }
+
+    fn collect_api(&mut self, now: f64, operation: &'static str, caller: &Caller) {
+        if self.state.touched_any() {
+            let cause = Cause::Api {
+                operation,
+                account: caller.account.as_str().into(),
+                region: caller.region.as_str().into(),
+            };
+            self.events.collect(&mut self.state, now, cause);
+        }
     }
 
     /// Runs one EC2 call (VPCs and virtual private gateways).
@@ -152,6 +195,7 @@ impl Engine {
         let now = self.clock.now(wall_now);
         self.settle(now);
         let delays = self.ec2_delays();
+        let action = req.action();
         let detached = match &req {
             Ec2Request::DetachVpnGateway { vpn_gateway_id, .. } => Some(vpn_gateway_id.clone()),
             _ => None,
@@ -168,6 +212,7 @@ impl Engine {
             // Detaching the VGW from its VPC disassociates it from its DX
             // gateway (resources.md §9).
             ops::associations::disassociate_gateway(self, &vgw, now);
+            self.collect_api(now, action, caller);
         }
         Ok(out)
     }
@@ -199,7 +244,12 @@ impl Engine {
     fn settle(&mut self, now: f64) {
         self.ec2.settle(now);
         while let Some((at, event)) = self.timers.pop_due(now) {
+            let cause = match &event {
+                Event::Fault { undo, .. } => Cause::Fault { fault: undo.name() },
+                _ => Cause::Timer,
+            };
             self.apply(at, event);
+            self.events.collect(&mut self.state, at, cause);
         }
     }
 

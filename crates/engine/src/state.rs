@@ -12,6 +12,8 @@ use dxlocal_model::{
 };
 use std::collections::HashMap;
 
+use crate::tracked::{Mark, Observed, Tracked};
+
 /// Key of per-account, per-region indexes.
 pub type Scope = (String, String);
 
@@ -283,11 +285,11 @@ pub struct ResiliencyGroup {
 /// creation order, which is the order Describe calls answer in.
 #[derive(Default)]
 pub struct State {
-    pub connections: HashMap<String, Connection>,
+    pub connections: Tracked<Connection>,
     /// Connections by owner and region.
     pub connections_by_owner: HashMap<Scope, Vec<String>>,
 
-    pub vifs: HashMap<String, Vif>,
+    pub vifs: Tracked<Vif>,
     /// VIFs each account sees in a region: its own, and (hosted VIFs) those
     /// on connections it owns.
     pub vifs_by_viewer: HashMap<Scope, Vec<String>>,
@@ -296,29 +298,29 @@ pub struct State {
     /// address checks of every create must not walk the deleted tail.
     pub live_vifs_by_connection: HashMap<String, Vec<String>>,
 
-    pub gateways: HashMap<String, DxGateway>,
+    pub gateways: Tracked<DxGateway>,
     pub gateways_by_owner: HashMap<String, Vec<String>>,
 
     /// DXGW attachments keyed by VIF (a VIF attaches to at most one gateway).
-    pub attachments: HashMap<String, Attachment>,
+    pub attachments: Tracked<Attachment>,
     pub attachments_by_gateway: HashMap<String, Vec<String>>,
 
-    pub associations: HashMap<String, Association>,
+    pub associations: Tracked<Association>,
     pub associations_by_gateway: HashMap<String, Vec<String>>,
     /// Associations by the VGW/TGW on the other side.
     pub associations_by_associated: HashMap<String, Vec<String>>,
 
-    pub proposals: HashMap<String, Proposal>,
+    pub proposals: Tracked<Proposal>,
     /// Proposals by the account that sees them: proposer and gateway owner.
     pub proposals_by_viewer: HashMap<String, Vec<String>>,
 
     /// Hosted connections by the interconnect or LAG they were allocated on.
     pub hosted_by_parent: HashMap<String, Vec<String>>,
 
-    pub lags: HashMap<String, Lag>,
+    pub lags: Tracked<Lag>,
     pub lags_by_owner: HashMap<Scope, Vec<String>>,
 
-    pub groups: HashMap<String, ResiliencyGroup>,
+    pub groups: Tracked<ResiliencyGroup>,
     pub groups_by_owner: HashMap<Scope, Vec<String>>,
     /// Client tokens already answered: key (account, region, operation,
     /// token) -> (fingerprint of the input, when, the answer).
@@ -332,12 +334,39 @@ pub struct State {
     /// applies while no later fault has been injected on the same target.
     pub fault_generations: HashMap<String, u64>,
 
-    pub tests: HashMap<String, FailoverTest>,
+    pub tests: Tracked<FailoverTest>,
     /// Failover tests by owner and region, oldest first.
     pub tests_by_owner: HashMap<Scope, Vec<String>>,
 }
 
 impl State {
+    /// Whether any record was touched since the event log last looked.
+    pub fn touched_any(&self) -> bool {
+        self.connections.has_touched()
+            || self.vifs.has_touched()
+            || self.gateways.has_touched()
+            || self.attachments.has_touched()
+            || self.associations.has_touched()
+            || self.proposals.has_touched()
+            || self.lags.has_touched()
+            || self.groups.has_touched()
+            || self.tests.has_touched()
+    }
+
+    /// Stops (or resumes) noting touched records: nothing is watching while
+    /// a journal replays.
+    pub fn set_quiet(&mut self, quiet: bool) {
+        self.connections.quiet = quiet;
+        self.vifs.quiet = quiet;
+        self.gateways.quiet = quiet;
+        self.attachments.quiet = quiet;
+        self.associations.quiet = quiet;
+        self.proposals.quiet = quiet;
+        self.lags.quiet = quiet;
+        self.groups.quiet = quiet;
+        self.tests.quiet = quiet;
+    }
+
     pub fn insert_lag(&mut self, l: Lag) {
         self.lags_by_owner
             .entry(scope(&l.owner, &l.region))
@@ -575,5 +604,171 @@ impl State {
             .flatten()
             .filter_map(|id| self.attachments.get(id))
             .filter(|a| a.state != DirectConnectGatewayAttachmentState::Detached)
+    }
+}
+
+// What the event log compares, record by record.
+
+fn plain(state: &'static str) -> Mark {
+    Mark {
+        state,
+        parts: Vec::new(),
+    }
+}
+
+impl Observed for Connection {
+    fn kind(&self) -> &'static str {
+        match self.kind {
+            ConnKind::Dedicated => "connection",
+            ConnKind::Hosted { .. } => "hostedConnection",
+            ConnKind::Interconnect => "interconnect",
+        }
+    }
+    fn mark(&self) -> Mark {
+        plain(self.state.as_str())
+    }
+    fn account(&self) -> &str {
+        &self.owner
+    }
+    fn region(&self) -> Option<&str> {
+        Some(&self.region)
+    }
+}
+
+impl Observed for Vif {
+    fn kind(&self) -> &'static str {
+        "virtualInterface"
+    }
+    fn mark(&self) -> Mark {
+        Mark {
+            state: self.state.as_str(),
+            parts: self
+                .peers
+                .iter()
+                .map(|p| (p.id.clone(), p.state.as_str(), p.status.as_str()))
+                .collect(),
+        }
+    }
+    fn account(&self) -> &str {
+        &self.owner
+    }
+    fn region(&self) -> Option<&str> {
+        Some(&self.region)
+    }
+}
+
+impl Observed for DxGateway {
+    fn kind(&self) -> &'static str {
+        "directConnectGateway"
+    }
+    fn mark(&self) -> Mark {
+        plain(self.state.as_str())
+    }
+    fn account(&self) -> &str {
+        &self.owner
+    }
+    fn region(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl Observed for Attachment {
+    fn kind(&self) -> &'static str {
+        "gatewayAttachment"
+    }
+    fn mark(&self) -> Mark {
+        plain(self.state.as_str())
+    }
+    fn account(&self) -> &str {
+        &self.vif_owner
+    }
+    fn region(&self) -> Option<&str> {
+        Some(&self.vif_region)
+    }
+    /// Attachments have no ID of their own: gateway and VIF name one.
+    fn event_id(&self, _key: &str) -> String {
+        attachment_id(&self.gateway_id, &self.vif_id)
+    }
+}
+
+/// The ID an attachment goes by in events and `/_dxlocal/resources`.
+pub fn attachment_id(gateway_id: &str, vif_id: &str) -> String {
+    format!("{gateway_id}/{vif_id}")
+}
+
+impl Observed for Association {
+    fn kind(&self) -> &'static str {
+        "gatewayAssociation"
+    }
+    fn mark(&self) -> Mark {
+        plain(self.state.as_str())
+    }
+    fn account(&self) -> &str {
+        &self.gateway_owner
+    }
+    fn region(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl Observed for Proposal {
+    fn kind(&self) -> &'static str {
+        "associationProposal"
+    }
+    fn mark(&self) -> Mark {
+        plain(self.state.as_str())
+    }
+    fn account(&self) -> &str {
+        &self.proposer
+    }
+    fn region(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A LAG's state is derived from its members; the event log works it out
+/// itself (`events::EventLog::compare_lag`), so the mark is only presence.
+impl Observed for Lag {
+    fn kind(&self) -> &'static str {
+        "lag"
+    }
+    fn mark(&self) -> Mark {
+        plain(if self.deleted { "deleted" } else { "" })
+    }
+    fn account(&self) -> &str {
+        &self.owner
+    }
+    fn region(&self) -> Option<&str> {
+        Some(&self.region)
+    }
+}
+
+impl Observed for ResiliencyGroup {
+    fn kind(&self) -> &'static str {
+        "resiliencyGroup"
+    }
+    fn mark(&self) -> Mark {
+        plain(self.state.as_str())
+    }
+    fn account(&self) -> &str {
+        &self.owner
+    }
+    fn region(&self) -> Option<&str> {
+        Some(&self.region)
+    }
+}
+
+impl Observed for FailoverTest {
+    fn kind(&self) -> &'static str {
+        "failoverTest"
+    }
+    fn mark(&self) -> Mark {
+        plain(self.status)
+    }
+    fn account(&self) -> &str {
+        &self.owner
+    }
+    fn region(&self) -> Option<&str> {
+        Some(&self.region)
     }
 }

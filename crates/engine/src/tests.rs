@@ -386,3 +386,197 @@ fn a_peer_fault_flips_the_session_and_the_vif() {
         Some(VirtualInterfaceState::Available)
     );
 }
+
+/// `(kind, id, from, to, cause)` of every change, for comparing.
+fn changes(e: &Engine) -> Vec<(String, String, Option<String>, Option<String>, String)> {
+    e.events()
+        .since(0, usize::MAX)
+        .map(|c| {
+            let cause = match &*c.cause {
+                events::Cause::Api {
+                    operation, account, ..
+                } => format!("{operation} by {account}"),
+                events::Cause::Timer => "timer".into(),
+                events::Cause::Fault { fault } => format!("fault {fault}"),
+                events::Cause::Admin { action } => format!("admin {action}"),
+            };
+            (
+                c.kind.to_string(),
+                c.id.clone(),
+                c.from.map(str::to_string),
+                c.to.map(str::to_string),
+                cause,
+            )
+        })
+        .collect()
+}
+
+fn change(
+    kind: &str,
+    id: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    cause: &str,
+) -> (String, String, Option<String>, Option<String>, String) {
+    (
+        kind.into(),
+        id.into(),
+        from.map(str::to_string),
+        to.map(str::to_string),
+        cause.into(),
+    )
+}
+
+#[test]
+fn the_event_log_names_every_change_of_the_hosted_vif_flow_and_its_cause() {
+    let mut e = engine(Lifecycle::Realistic);
+    let conn = connection(&mut e, T0);
+    connection_state(&mut e, &conn, T0 + 61.0);
+    let id = allocate(&mut e, &conn, 100, T0 + 61.0);
+    let gw = vgw(&mut e, T0 + 61.0);
+    // A failed call changes nothing, so it records nothing.
+    let before = e.events().next_seq();
+    assert!(confirm(&mut e, "dxvif-fzzzzzzz", &gw, T0 + 61.0).is_err());
+    assert_eq!(e.events().next_seq(), before);
+    confirm(&mut e, &id, &gw, T0 + 61.0).unwrap();
+    vif(&mut e, CUSTOMER, &id, T0 + 80.0);
+    let all = changes(&e);
+    let vif_changes: Vec<_> = all
+        .iter()
+        .filter(|c| c.0 == "virtualInterface")
+        .cloned()
+        .collect();
+    assert_eq!(
+        vif_changes,
+        vec![
+            change(
+                "virtualInterface",
+                &id,
+                None,
+                Some("confirming"),
+                &format!("AllocatePrivateVirtualInterface by {PARTNER}")
+            ),
+            change(
+                "virtualInterface",
+                &id,
+                Some("confirming"),
+                Some("pending"),
+                &format!("ConfirmPrivateVirtualInterface by {CUSTOMER}")
+            ),
+            change(
+                "virtualInterface",
+                &id,
+                Some("pending"),
+                Some("available"),
+                "timer"
+            ),
+        ]
+    );
+    let conn_changes: Vec<_> = all.iter().filter(|c| c.1 == conn).cloned().collect();
+    assert_eq!(
+        conn_changes,
+        vec![
+            change(
+                "connection",
+                &conn,
+                None,
+                Some("requested"),
+                &format!("CreateConnection by {PARTNER}")
+            ),
+            change(
+                "connection",
+                &conn,
+                Some("requested"),
+                Some("pending"),
+                "timer"
+            ),
+            change(
+                "connection",
+                &conn,
+                Some("pending"),
+                Some("available"),
+                "timer"
+            ),
+        ]
+    );
+    // The BGP peer the allocation made comes up with its VIF.
+    assert!(all
+        .iter()
+        .any(|c| c.0 == "bgpPeer" && c.3.as_deref() == Some("available") && c.4 == "timer"));
+    // The timer's change happened when it fell due, not when it was seen.
+    let available = e
+        .events()
+        .since(0, usize::MAX)
+        .find(|c| c.id == id && c.to == Some("available"))
+        .unwrap();
+    assert!(available.at < T0 + 80.0 && available.at > T0 + 61.0);
+}
+
+#[test]
+fn faults_and_their_timed_undo_are_causes_and_the_log_survives_a_reset() {
+    let mut e = engine(Lifecycle::Instant);
+    let conn = connection(&mut e, T0);
+    let id = allocate(&mut e, &conn, 100, T0);
+    let gw = vgw(&mut e, T0);
+    confirm(&mut e, &id, &gw, T0).unwrap();
+    vif(&mut e, CUSTOMER, &id, T0);
+    let mark = e.events().next_seq() - 1;
+    e.apply_fault(Fault::ConnectionDown { id: conn.clone() }, Some(60.0), T0)
+        .unwrap();
+    e.advance_clock(61.0, T0);
+    let after: Vec<_> = changes(&e).split_off(mark as usize);
+    assert!(after.contains(&change(
+        "connection",
+        &conn,
+        Some("available"),
+        Some("down"),
+        "fault connection-down"
+    )));
+    assert!(after.contains(&change(
+        "virtualInterface",
+        &id,
+        Some("available"),
+        Some("down"),
+        "fault connection-down"
+    )));
+    assert!(after.iter().any(|c| c.0 == "bgpStatus"
+        && c.3.as_deref() == Some("down")
+        && c.4 == "fault connection-down"));
+    assert!(after.contains(&change(
+        "connection",
+        &conn,
+        Some("down"),
+        Some("available"),
+        "fault connection-up"
+    )));
+    let seq = e.events().next_seq();
+    e.reset(T0);
+    assert_eq!(e.events().next_seq(), seq + 1);
+    assert_eq!(
+        changes(&e).last().unwrap(),
+        &change("emulator", "", None, None, "admin reset")
+    );
+}
+
+#[test]
+fn the_event_ring_is_bounded_and_keeps_the_newest() {
+    let mut log = events::EventLog::with_capacity(3);
+    let cause = std::sync::Arc::new(events::Cause::Timer);
+    for i in 0..5 {
+        log.push(
+            i as f64,
+            "connection",
+            format!("dxcon-{i}"),
+            PARTNER.into(),
+            None,
+            None,
+            Some("requested"),
+            &cause,
+        );
+    }
+    let ids: Vec<_> = log.since(0, 10).map(|c| c.id.clone()).collect();
+    assert_eq!(ids, ["dxcon-2", "dxcon-3", "dxcon-4"]);
+    let ids: Vec<_> = log.since(3, 10).map(|c| c.seq).collect();
+    assert_eq!(ids, [4, 5]);
+    assert_eq!(log.since(5, 10).count(), 0);
+}

@@ -39,13 +39,17 @@ fn max_members(bandwidth: &str) -> usize {
 /// [choice] `pending` until a member is provisioned; then `available` when
 /// at least `minimumLinks` (and at least one) members are, else `down`.
 pub fn state_of(eng: &Engine, lag: &Lag) -> LagState {
+    state_in(&eng.state, lag)
+}
+
+pub fn state_in(state: &crate::state::State, lag: &Lag) -> LagState {
     if lag.deleted {
         return LagState::Deleted;
     }
     let states: Vec<ConnectionState> = lag
         .members
         .iter()
-        .filter_map(|m| eng.state.connections.get(m))
+        .filter_map(|m| state.connections.get(m))
         .map(|c| c.state)
         .collect();
     if !states.is_empty() && states.iter().all(|s| *s == ConnectionState::Requested) {

@@ -1,0 +1,302 @@
+//! The event log: every state change (a resource created, moved from one
+//! state to another, or gone) with its cause, in a bounded ring that the
+//! server streams to the dashboard (`/_dxlocal/events`).
+//!
+//! Changes are found by comparison, not reported by hand: the record maps
+//! ([`crate::tracked::Tracked`]) remember what each call touched, and
+//! [`EventLog::collect`] turns the differences into [`Change`]s once the
+//! call is done. A LAG's state is derived from its members, so the log
+//! keeps the last derived state of each LAG to compare against.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use crate::state::State;
+use crate::tracked::{Identity, Observed, Touch, Tracked};
+
+/// How many changes the ring keeps by default.
+pub const DEFAULT_CAPACITY: usize = 10_000;
+
+/// Why something changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cause {
+    /// A Direct Connect or EC2 call.
+    Api {
+        operation: &'static str,
+        account: Arc<str>,
+        region: Arc<str>,
+    },
+    /// A transition the service makes by itself, fallen due.
+    Timer,
+    /// An injected fault, or a timed fault's undo.
+    Fault { fault: &'static str },
+    /// The admin API: reset, import.
+    Admin { action: &'static str },
+}
+
+/// One change to one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub seq: u64,
+    /// Virtual time it happened.
+    pub at: f64,
+    pub kind: &'static str,
+    pub id: String,
+    pub account: String,
+    pub region: Option<String>,
+    /// `None`: the resource was created.
+    pub from: Option<&'static str>,
+    /// `None`: the resource is gone (purged, or forgotten by a reset).
+    pub to: Option<&'static str>,
+    pub cause: Arc<Cause>,
+}
+
+pub struct EventLog {
+    ring: VecDeque<Change>,
+    capacity: usize,
+    next_seq: u64,
+    /// Last derived state of each LAG, and its owner and region (a
+    /// LAG's record may be gone by the time its last change is noticed).
+    lag_states: HashMap<String, &'static str>,
+    lag_owners: HashMap<String, (String, Option<String>)>,
+}
+
+impl Default for EventLog {
+    fn default() -> Self {
+        EventLog::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+impl EventLog {
+    pub fn with_capacity(capacity: usize) -> Self {
+        EventLog {
+            ring: VecDeque::new(),
+            capacity: capacity.max(1),
+            next_seq: 1,
+            lag_states: HashMap::new(),
+            lag_owners: HashMap::new(),
+        }
+    }
+
+    /// The seq the next change will get; every change so far is below it.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Changes with `seq > after`, oldest first, at most `limit`.
+    pub fn since(&self, after: u64, limit: usize) -> impl Iterator<Item = &Change> {
+        // Seqs in the ring are consecutive, so the start is arithmetic.
+        let first = self.ring.front().map_or(self.next_seq, |c| c.seq);
+        let skip = after.saturating_add(1).saturating_sub(first) as usize;
+        self.ring.iter().skip(skip).take(limit)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        at: f64,
+        kind: &'static str,
+        id: String,
+        account: String,
+        region: Option<String>,
+        from: Option<&'static str>,
+        to: Option<&'static str>,
+        cause: &Arc<Cause>,
+    ) {
+        if self.ring.len() == self.capacity {
+            self.ring.pop_front();
+        }
+        self.ring.push_back(Change {
+            seq: self.next_seq,
+            at,
+            kind,
+            id,
+            account,
+            region,
+            from,
+            to,
+            cause: Arc::clone(cause),
+        });
+        self.next_seq += 1;
+    }
+
+    /// Turns what the last call touched into changes.
+    pub fn collect(&mut self, state: &mut State, at: f64, cause: Cause) {
+        if !state.touched_any() {
+            return;
+        }
+        let cause = Arc::new(cause);
+        let mut lags_to_check: Vec<String> = Vec::new();
+        for touch in state.connections.take_touched() {
+            let lag = state
+                .connections
+                .get(&touch.key)
+                .and_then(|c| c.lag_id.clone());
+            lags_to_check.extend(lag);
+            self.compare(&state.connections, touch, at, &cause);
+        }
+        for touch in state.lags.take_touched() {
+            lags_to_check.push(touch.key);
+        }
+        macro_rules! compare_all {
+            ($($table:ident),*) => {$(
+                for touch in state.$table.take_touched() {
+                    self.compare(&state.$table, touch, at, &cause);
+                }
+            )*};
+        }
+        compare_all!(
+            vifs,
+            gateways,
+            attachments,
+            associations,
+            proposals,
+            groups,
+            tests
+        );
+        lags_to_check.sort_unstable();
+        lags_to_check.dedup();
+        for id in lags_to_check {
+            self.compare_lag(state, id, at, &cause);
+        }
+    }
+
+    fn compare<T: Observed>(
+        &mut self,
+        table: &Tracked<T>,
+        touch: Touch,
+        at: f64,
+        cause: &Arc<Cause>,
+    ) {
+        let Touch {
+            key,
+            before,
+            removed,
+        } = touch;
+        let record = table.get(&key);
+        let after = record.map(Observed::mark);
+        if before == after {
+            return;
+        }
+        let who = match (record, removed) {
+            (Some(r), _) => Identity::of(&key, r),
+            (None, Some(who)) => who,
+            // Inserted and removed within one call: nothing to show.
+            (None, None) => return,
+        };
+        let from = before.as_ref().map(|m| m.state);
+        let to = after.as_ref().map(|m| m.state);
+        if from != to {
+            self.push(
+                at,
+                who.kind,
+                who.id.clone(),
+                who.account.clone(),
+                who.region.clone(),
+                from,
+                to,
+                cause,
+            );
+        }
+        // A VIF's BGP peers: created, moved, gone, and up/down.
+        let old_parts = before.map(|m| m.parts).unwrap_or_default();
+        let new_parts = after.map(|m| m.parts).unwrap_or_default();
+        for (part, state, status) in &new_parts {
+            let old = old_parts.iter().find(|(p, _, _)| p == part);
+            if old.map(|o| o.1) != Some(*state) {
+                self.push_part(
+                    &who,
+                    "bgpPeer",
+                    part,
+                    old.map(|o| o.1),
+                    Some(state),
+                    at,
+                    cause,
+                );
+            }
+            if let Some(old) = old.filter(|o| o.2 != *status) {
+                self.push_part(
+                    &who,
+                    "bgpStatus",
+                    part,
+                    Some(old.2),
+                    Some(status),
+                    at,
+                    cause,
+                );
+            }
+        }
+        for (part, state, _) in &old_parts {
+            if !new_parts.iter().any(|(p, _, _)| p == part) {
+                self.push_part(&who, "bgpPeer", part, Some(state), None, at, cause);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_part(
+        &mut self,
+        owner: &Identity,
+        kind: &'static str,
+        part: &str,
+        from: Option<&'static str>,
+        to: Option<&'static str>,
+        at: f64,
+        cause: &Arc<Cause>,
+    ) {
+        self.push(
+            at,
+            kind,
+            part.to_string(),
+            owner.account.clone(),
+            owner.region.clone(),
+            from,
+            to,
+            cause,
+        );
+    }
+
+    fn compare_lag(&mut self, state: &State, id: String, at: f64, cause: &Arc<Cause>) {
+        let after = state
+            .lags
+            .get(&id)
+            .map(|lag| crate::ops::lags::state_in(state, lag).as_str());
+        let before = self.lag_states.get(&id).copied();
+        if before == after {
+            return;
+        }
+        let (account, region) = match state.lags.get(&id) {
+            Some(l) => (l.owner.clone(), Some(l.region.clone())),
+            None => self.lag_owners.remove(&id).unwrap_or_default(),
+        };
+        match after {
+            Some(s) => {
+                self.lag_states.insert(id.clone(), s);
+                self.lag_owners
+                    .insert(id.clone(), (account.clone(), region.clone()));
+            }
+            None => {
+                self.lag_states.remove(&id);
+            }
+        }
+        self.push(at, "lag", id, account, region, before, after, cause);
+    }
+
+    /// Everything was forgotten (reset, import): one `gone` per kind is
+    /// not needed; the dashboard reloads on this marker.
+    pub fn reset(&mut self, at: f64, action: &'static str) {
+        self.lag_states.clear();
+        self.lag_owners.clear();
+        let cause = Arc::new(Cause::Admin { action });
+        self.push(
+            at,
+            "emulator",
+            String::new(),
+            String::new(),
+            None,
+            None,
+            None,
+            &cause,
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! A record map that notices which records a call changed, so the event log
+//! needs no bookkeeping at the ~80 places that move a state: every mutable
+//! access goes through [`Tracked::get_mut`], `insert` or `remove`, which note
+//! the record's state *before* the call touched it. After the call the
+//! engine compares those notes with the records as they are now
+//! (`events::EventLog::collect`), and only differences become events.
+//!
+//! Reads go through `Deref` to the plain `HashMap`, so they cost nothing.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+
+/// What the event log compares: a record's state, plus the states of the
+/// parts that have their own (a VIF's BGP peers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub state: &'static str,
+    /// `(part id, state, status)`: BGP peers of a VIF.
+    pub parts: Vec<(String, &'static str, &'static str)>,
+}
+
+/// A record the event log can describe.
+pub trait Observed {
+    /// The resource kind as the dashboard and `/_dxlocal/resources` name it.
+    fn kind(&self) -> &'static str;
+    fn mark(&self) -> Mark;
+    fn account(&self) -> &str;
+    /// `None` for global resources (Direct Connect gateways).
+    fn region(&self) -> Option<&str>;
+    /// The ID events carry, when it is not the map key.
+    fn event_id(&self, key: &str) -> String {
+        key.to_string()
+    }
+}
+
+/// Who a record was, kept when it leaves its map so its "gone" event can
+/// still name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub kind: &'static str,
+    pub id: String,
+    pub account: String,
+    pub region: Option<String>,
+}
+
+impl Identity {
+    pub fn of<T: Observed>(key: &str, record: &T) -> Self {
+        Identity {
+            kind: record.kind(),
+            id: record.event_id(key),
+            account: record.account().to_string(),
+            region: record.region().map(str::to_string),
+        }
+    }
+}
+
+/// A touched record: its key, its mark before the first touch in this call
+/// (`None`: it did not exist) and, if it was removed, who it was.
+#[derive(Debug)]
+pub struct Touch {
+    pub key: String,
+    pub before: Option<Mark>,
+    pub removed: Option<Identity>,
+}
+
+pub struct Tracked<T> {
+    map: HashMap<String, T>,
+    touched: Vec<Touch>,
+    /// Replaying a journal at start-up records nothing: nobody is watching,
+    /// and the marks would only cost time.
+    pub(crate) quiet: bool,
+}
+
+impl<T> Default for Tracked<T> {
+    fn default() -> Self {
+        Tracked {
+            map: HashMap::new(),
+            touched: Vec::new(),
+            quiet: false,
+        }
+    }
+}
+
+impl<T> Deref for Tracked<T> {
+    type Target = HashMap<String, T>;
+    fn deref(&self) -> &HashMap<String, T> {
+        &self.map
+    }
+}
+
+impl<T: Observed> Tracked<T> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+        let record = self.map.get_mut(key)?;
+        if !self.quiet {
+            self.touched.push(Touch {
+                key: key.to_string(),
+                before: Some(record.mark()),
+                removed: None,
+            });
+        }
+        Some(record)
+    }
+
+    pub fn insert(&mut self, key: String, record: T) -> Option<T> {
+        if !self.quiet {
+            let before = self.map.get(&key).map(Observed::mark);
+            self.touched.push(Touch {
+                key: key.clone(),
+                before,
+                removed: None,
+            });
+        }
+        self.map.insert(key, record)
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<T> {
+        let record = self.map.remove(key)?;
+        if !self.quiet {
+            self.touched.push(Touch {
+                key: key.to_string(),
+                before: Some(record.mark()),
+                removed: Some(Identity::of(key, &record)),
+            });
+        }
+        Some(record)
+    }
+
+    /// Every record, mutably; each counts as touched.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        if !self.quiet {
+            let marks: Vec<Touch> = self
+                .map
+                .iter()
+                .map(|(k, v)| Touch {
+                    key: k.clone(),
+                    before: Some(v.mark()),
+                    removed: None,
+                })
+                .collect();
+            self.touched.extend(marks);
+        }
+        self.map.values_mut()
+    }
+
+    /// The records touched since the last call, each once with its first
+    /// (oldest) mark and, if it was removed at some point, its identity.
+    pub fn take_touched(&mut self) -> Vec<Touch> {
+        let touched = std::mem::take(&mut self.touched);
+        if touched.len() < 2 {
+            return touched;
+        }
+        let mut first: HashMap<String, usize> = HashMap::with_capacity(touched.len());
+        let mut out: Vec<Touch> = Vec::with_capacity(touched.len());
+        for t in touched {
+            match first.get(&t.key) {
+                Some(&i) => {
+                    if t.removed.is_some() {
+                        out[i].removed = t.removed;
+                    }
+                }
+                None => {
+                    first.insert(t.key.clone(), out.len());
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn has_touched(&self) -> bool {
+        !self.touched.is_empty()
+    }
+}

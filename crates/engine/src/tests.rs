@@ -387,8 +387,10 @@ fn a_peer_fault_flips_the_session_and_the_vif() {
     );
 }
 
-/// `(kind, id, from, to, cause)` of every change, for comparing.
-fn changes(e: &Engine) -> Vec<(String, String, Option<String>, Option<String>, String)> {
+/// `(kind, id, from, to, cause)` of a change, for comparing.
+type Seen = (String, String, Option<String>, Option<String>, String);
+
+fn changes(e: &Engine) -> Vec<Seen> {
     e.events()
         .since(0, usize::MAX)
         .map(|c| {
@@ -417,7 +419,7 @@ fn change(
     from: Option<&str>,
     to: Option<&str>,
     cause: &str,
-) -> (String, String, Option<String>, Option<String>, String) {
+) -> Seen {
     (
         kind.into(),
         id.into(),

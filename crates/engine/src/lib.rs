@@ -14,6 +14,7 @@ pub mod ec2;
 pub mod events;
 pub mod faults;
 mod ids;
+pub mod inventory;
 mod ops;
 mod service;
 mod state;
@@ -145,6 +146,16 @@ impl Engine {
         events.reset(self.clock.now(wall_now), "reset");
         self.events = events;
         self.set_recording(recording);
+    }
+
+    /// Applies every transition due by now, outside any call: lets a
+    /// watcher (the dashboard's event stream) see a `realistic` VIF become
+    /// `available` without anyone calling. Replaying a journal without
+    /// these settles gives the same state: each transition takes effect at
+    /// its own due time, whenever it is applied.
+    pub fn settle_due(&mut self, wall_now: f64) {
+        let now = self.clock.now(wall_now);
+        self.settle(now);
     }
 
     /// Moves virtual time forward and applies everything that fell due.

@@ -413,13 +413,7 @@ fn changes(e: &Engine) -> Vec<Seen> {
         .collect()
 }
 
-fn change(
-    kind: &str,
-    id: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-    cause: &str,
-) -> Seen {
+fn change(kind: &str, id: &str, from: Option<&str>, to: Option<&str>, cause: &str) -> Seen {
     (
         kind.into(),
         id.into(),

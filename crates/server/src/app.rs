@@ -19,6 +19,9 @@ pub(crate) struct App {
     pub credentials: Credentials,
     pub auth: AuthMode,
     pub request_log: bool,
+    pub log_format: crate::config::LogFormat,
+    /// The request log ring, counters, and event-stream wake-ups.
+    pub observer: std::sync::Arc<crate::observe::Observer>,
 }
 
 impl App {
@@ -36,6 +39,8 @@ impl App {
             credentials: config.credentials,
             auth: config.auth,
             request_log: config.request_log,
+            log_format: config.log_format,
+            observer: Default::default(),
         })
     }
 }

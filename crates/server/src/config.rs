@@ -32,6 +32,17 @@ impl AuthMode {
     }
 }
 
+/// How the request log is written to stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// `<time> <operation> account=.. region=.. status=.. ...`, one line each.
+    #[default]
+    Text,
+    /// One JSON object per line: requestId, operation, account, region,
+    /// protocol, status, latencyMs, and errorType/errorMessage for failures.
+    Json,
+}
+
 /// Everything the server needs besides a listener.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -42,6 +53,7 @@ pub struct ServerConfig {
     pub auth: AuthMode,
     /// One line per request on stderr.
     pub request_log: bool,
+    pub log_format: LogFormat,
     /// Where acknowledged state is kept; `None` keeps it in memory only.
     pub state_dir: Option<PathBuf>,
     /// Quota overrides, `name=value,…` (see `Quotas::NAMES`).
@@ -56,6 +68,7 @@ impl Default for ServerConfig {
             credentials: Credentials::empty(),
             auth: AuthMode::Off,
             request_log: true,
+            log_format: LogFormat::Text,
             state_dir: None,
             quotas: String::new(),
         }
@@ -203,6 +216,17 @@ pub struct ServeArgs {
         value_name = "MODE"
     )]
     pub auth: AuthMode,
+
+    /// Request log format on stderr: text (key=value) or json (one object
+    /// per line).
+    #[arg(
+        long,
+        env = "DXLOCAL_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        value_name = "FORMAT"
+    )]
+    pub log_format: LogFormat,
 }
 
 impl ServeArgs {
@@ -220,6 +244,7 @@ impl ServeArgs {
             credentials,
             auth: self.auth,
             request_log: true,
+            log_format: self.log_format,
             state_dir: self.state_dir.clone(),
             quotas: self.quota.join(","),
         })

@@ -33,6 +33,8 @@ pub(crate) struct Outcome {
     pub target: Cow<'static, str>,
     pub protocol: &'static str,
     pub error: Option<String>,
+    /// The failure's message, for the request log and the dashboard.
+    pub message: Option<String>,
     /// Resolves when the call is durable; the reply waits for it.
     pub commit: Option<Ticket>,
 }
@@ -89,6 +91,7 @@ pub(crate) fn handle(
                     target: Cow::Owned(claimed_operation(protocol, head)),
                     protocol: protocol_label(protocol),
                     error: Some(e.code.to_string()),
+                    message: Some(e.message.to_string()),
                     commit: None,
                 };
             }
@@ -111,11 +114,13 @@ pub(crate) fn handle(
         Route::Query => query_call(app, head, identity, body, request_id),
         Route::Admin => {
             let (reply, error, commit) = admin::handle(app, head.method, head.path, body);
+            let message = reply_error_message(&reply);
             Outcome {
                 reply,
                 target: Cow::Owned(head.path.to_string()),
                 protocol: "admin",
                 error: error.map(str::to_string),
+                message,
                 commit,
             }
         }
@@ -138,12 +143,14 @@ fn direct_connect(
         Ok(request) => request,
         Err(reply) => {
             let error = reply_error_code(&reply);
+            let message = reply_error_message(&reply);
             let target = Cow::Owned(claimed_operation(protocol, head));
             return Outcome {
                 reply,
                 target,
                 protocol: label,
                 error,
+                message,
                 commit: None,
             };
         }
@@ -183,6 +190,7 @@ fn direct_connect(
             target,
             protocol: label,
             error: None,
+            message: None,
             commit,
         },
         Err(e) => Outcome {
@@ -190,6 +198,7 @@ fn direct_connect(
             target,
             protocol: label,
             error: Some(e.code.to_string()),
+            message: Some(e.message.to_string()),
             commit: None,
         },
     }
@@ -248,6 +257,7 @@ fn sts_call(
         target,
         protocol: QueryService::Sts.label(),
         error: None,
+        message: None,
         commit: None,
     }
 }
@@ -299,6 +309,7 @@ fn ec2_call(
             target,
             protocol: QueryService::Ec2.label(),
             error: None,
+            message: None,
             commit,
         },
         Err(e) => query_error(QueryService::Ec2, target, &e, request_id),
@@ -320,6 +331,7 @@ fn query_error(
         target,
         protocol: service.label(),
         error: Some(e.code.clone()),
+        message: Some(e.message.to_string()),
         commit: None,
     }
 }
@@ -343,6 +355,7 @@ pub(crate) fn refused(
                 target: Cow::Owned(claimed_operation(protocol, head)),
                 protocol: protocol_label(protocol),
                 error: Some(e.code.to_string()),
+                message: Some(e.message.to_string()),
                 commit: None,
             }
         }
@@ -388,6 +401,7 @@ fn not_found(head: &Head<'_>, request_id: &str) -> Outcome {
         target: Cow::Owned(head.path.to_string()),
         protocol: "none",
         error: Some(e.code.to_string()),
+        message: Some(e.message.to_string()),
         commit: None,
     }
 }
@@ -439,6 +453,7 @@ fn reply_for(
             target: Cow::Owned(claimed_operation(protocol, head)),
             protocol: protocol_label(protocol),
             error: Some(code.to_string()),
+            message: Some(message.to_string()),
             commit: None,
         },
         Route::Query => {
@@ -459,6 +474,7 @@ fn reply_for(
                 "none"
             },
             error: Some(code.to_string()),
+            message: Some(message.to_string()),
             commit: None,
         },
     }
@@ -527,6 +543,31 @@ fn reply_error_code(reply: &WireReply) -> Option<String> {
         .header("x-amzn-errortype")
         .map(|value| value.split(':').next().unwrap_or(value).to_string());
     Some(from_header.unwrap_or_else(|| reply.status.to_string()))
+}
+
+/// The message of an error reply, whatever its protocol: `message` (or
+/// `Message`) in a JSON or CBOR body, `<Message>` in an XML one.
+fn reply_error_message(reply: &WireReply) -> Option<String> {
+    if reply.status < 400 {
+        return None;
+    }
+    let body = &reply.body;
+    if body.first() == Some(&b'<') {
+        let text = std::str::from_utf8(body).ok()?;
+        let start = text.find("<Message>")? + "<Message>".len();
+        let end = text[start..].find("</Message>")? + start;
+        return Some(text[start..end].to_string());
+    }
+    let value = dxlocal_wire::json::parse(body)
+        .or_else(|_| dxlocal_wire::cbor::parse(body))
+        .ok()?;
+    let dxlocal_model::Value::Map(entries) = value else {
+        return None;
+    };
+    entries.into_iter().find_map(|(k, v)| match v {
+        dxlocal_model::Value::Str(s) if k == "message" || k == "Message" => Some(s),
+        _ => None,
+    })
 }
 
 fn shorten(s: &str) -> String {

@@ -2,6 +2,7 @@
 //! bodies with a hard bound, turning replies into responses, logging, and
 //! draining in-flight requests on shutdown.
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
@@ -18,7 +19,7 @@ use dxlocal_wire::{Route, WireReply, MAX_BODY_BYTES};
 
 /// Largest admin request body: a whole scenario document.
 const ADMIN_MAX_BODY_BYTES: usize = 256 << 20;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH};
 use hyper::server::conn::http1;
@@ -32,6 +33,29 @@ use crate::app::App;
 use crate::config::{AuthMode, ServerConfig};
 use crate::dispatch::{self, Head, Outcome, Rejection};
 use crate::log::RequestRecord;
+use crate::observe::RequestEntry;
+use crate::views::{self, View};
+
+/// A response body: a whole reply, or an event stream.
+type Body = Either<Full<Bytes>, EventStream>;
+
+/// The body of a server-sent-event stream: whatever the stream's task
+/// sends, until it stops (the client left) or the server shuts down.
+pub(crate) struct EventStream(tokio::sync::mpsc::Receiver<Bytes>);
+
+impl hyper::body::Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|chunk| chunk.map(|b| Ok(hyper::body::Frame::data(b))))
+    }
+}
 
 /// A client that has sent headers gets this long to send the body.
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -58,6 +82,7 @@ pub(crate) async fn serve_app(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let ticker = tokio::spawn(settle_while_watched(Arc::clone(&app)));
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
@@ -95,6 +120,7 @@ pub(crate) async fn serve_app(
     }
 
     drop(listener);
+    ticker.abort();
     let open = graceful.count();
     tokio::select! {
         () = graceful.shutdown() => {}
@@ -103,6 +129,32 @@ pub(crate) async fn serve_app(
         }
     }
     Ok(())
+}
+
+/// How often transitions that fell due are applied while someone watches
+/// the event stream.
+const WATCHED_SETTLE_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Transitions are applied lazily, when the next call comes. While an
+/// event stream is open, apply them as they fall due instead, so the
+/// dashboard moves on its own.
+async fn settle_while_watched(app: Arc<App>) {
+    loop {
+        tokio::time::sleep(WATCHED_SETTLE_INTERVAL).await;
+        if app.observer.subscribers() == 0 {
+            continue;
+        }
+        let changed = {
+            let mut engine = app.engine.lock();
+            let before = engine.events().next_seq();
+            let wall = engine.monotonic_wall(crate::app::wall_now());
+            engine.settle_due(wall);
+            engine.events().next_seq() != before
+        };
+        if changed {
+            app.observer.wake();
+        }
+    }
 }
 
 /// Running out of file descriptors must not end the server; back off and
@@ -119,8 +171,21 @@ async fn accept_failed(e: &io::Error) {
     }
 }
 
-async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
+    let view = views::route(
+        app,
+        req.method().as_str(),
+        req.uri().path(),
+        req.uri().query(),
+        req.headers().get("accept").and_then(|v| v.to_str().ok()),
+        req.headers()
+            .get("last-event-id")
+            .and_then(|v| v.to_str().ok()),
+    );
+    if let Some(view) = view {
+        return view_response(view);
+    }
     let request_id = dxlocal_wire::new_request_id();
     let (parts, body) = req.into_parts();
     let headers = &parts.headers;
@@ -210,8 +275,32 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
         }
     }
     let (response, request_id) = into_response(outcome.reply, &request_id, close);
+    let admin = route == Route::Admin;
+    let refused = strict_failure.is_some();
+    app.observer.record(RequestEntry {
+        seq: 0,
+        time: SystemTime::now(),
+        request_id: request_id.clone(),
+        operation: if admin {
+            Cow::Owned(format!(
+                "admin:{}",
+                outcome
+                    .target
+                    .strip_prefix(dxlocal_wire::ADMIN_PATH_PREFIX)
+                    .unwrap_or(&outcome.target)
+            ))
+        } else {
+            outcome.target.clone()
+        },
+        account: (!admin && !refused).then(|| identity.account.clone()),
+        region: (!admin).then(|| identity.region.clone()),
+        protocol: outcome.protocol,
+        status: response.status().as_u16(),
+        latency: started.elapsed(),
+        error_type: outcome.error.clone(),
+        error_message: outcome.message.clone(),
+    });
     if app.request_log {
-        let admin = route == Route::Admin;
         let auth_note = match &strict_failure {
             Some(failure) => Some(failure.log_note()),
             None => auth_error.as_deref(),
@@ -230,11 +319,47 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
             latency: started.elapsed(),
             request_id: &request_id,
             error: outcome.error.as_deref(),
+            message: outcome.message.as_deref(),
             auth_note,
         }
-        .emit();
+        .emit(app.log_format);
     }
-    response
+    response.map(Either::Left)
+}
+
+fn view_response(view: View) -> Response<Body> {
+    match view {
+        View::Full {
+            status,
+            content_type,
+            body,
+        } => {
+            let mut response = Response::new(Either::Left(Full::new(body)));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            response.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type),
+            );
+            response.headers_mut().insert(
+                hyper::header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            );
+            response
+        }
+        View::Stream(rx) => {
+            let mut response = Response::new(Either::Right(EventStream(rx)));
+            let headers = response.headers_mut();
+            headers.insert(
+                hyper::header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            );
+            headers.insert(
+                hyper::header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            );
+            response
+        }
+    }
 }
 
 /// Runs the synchronous part of a request. A panic anywhere in decoding,

@@ -20,8 +20,10 @@ pub mod config;
 mod dispatch;
 mod http;
 mod log;
+mod observe;
 mod persist;
 mod signal;
+mod views;
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};

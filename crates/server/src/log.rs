@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+pub use crate::config::LogFormat;
+
 /// What one request did, as it appears in the log.
 #[derive(Debug)]
 pub struct RequestRecord<'a> {
@@ -18,6 +20,8 @@ pub struct RequestRecord<'a> {
     pub request_id: &'a str,
     /// Error code of a failed request.
     pub error: Option<&'a str>,
+    /// Its message (JSON lines only: the text form stays one short line).
+    pub message: Option<&'a str>,
     /// Why the signature was ignored, while verification is off.
     pub auth_note: Option<&'a str>,
 }
@@ -57,8 +61,35 @@ impl RequestRecord<'_> {
         line
     }
 
-    pub fn emit(&self) {
-        let line = self.format(SystemTime::now());
+    /// One JSON object per line, for log shippers.
+    pub fn format_json(&self, at: SystemTime) -> String {
+        let mut time = String::with_capacity(24);
+        push_timestamp(&mut time, at);
+        let dash = |s: &str| (s != "-").then(|| s.to_string());
+        let mut line = serde_json::json!({
+            "time": time,
+            "requestId": self.request_id,
+            "operation": self.target,
+            "account": dash(self.account),
+            "region": dash(self.region),
+            "protocol": self.protocol,
+            "status": self.status,
+            "latencyMs": (self.latency.as_secs_f64() * 1e6).round() / 1e3,
+            "errorType": self.error,
+            "errorMessage": self.message,
+            "auth": self.auth_note,
+        })
+        .to_string();
+        line.push('\n');
+        line
+    }
+
+    pub fn emit(&self, format: LogFormat) {
+        let at = SystemTime::now();
+        let line = match format {
+            LogFormat::Text => self.format(at),
+            LogFormat::Json => self.format_json(at),
+        };
         match writer() {
             Some(tx) => {
                 let _ = tx.send(Message::Line(line));
@@ -144,7 +175,7 @@ fn push_token(line: &mut String, s: &str) {
 }
 
 /// RFC 3339 UTC with milliseconds, e.g. `2024-05-01T12:00:00.123Z`.
-fn push_timestamp(line: &mut String, at: SystemTime) {
+pub(crate) fn push_timestamp(line: &mut String, at: SystemTime) {
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
     let (year, month, day) = civil_from_days((secs / 86_400) as i64);
@@ -189,6 +220,7 @@ mod tests {
             latency: Duration::from_micros(1534),
             request_id: "8315b767-a409-11e9-9816-f1d876812434",
             error: Some("DirectConnectClientException"),
+            message: Some("Connection \"dxcon-x\" is not available"),
             auth_note: Some("Authorization header requires the \"Signature\" parameter"),
         };
         let at = UNIX_EPOCH + Duration::from_millis(1_714_564_800_123);
@@ -198,6 +230,39 @@ mod tests {
              protocol=awsJson1_1 status=400 latency_us=1534 \
              request_id=8315b767-a409-11e9-9816-f1d876812434 error=DirectConnectClientException \
              auth=\"Authorization header requires the 'Signature' parameter\"\n"
+        );
+    }
+
+    #[test]
+    fn formats_a_json_line() {
+        let record = RequestRecord {
+            target: "ConfirmPrivateVirtualInterface",
+            account: "123456789012",
+            region: "us-east-1",
+            protocol: "rpcv2Cbor",
+            status: 400,
+            latency: Duration::from_micros(1534),
+            request_id: "r-1",
+            error: Some("DirectConnectClientException"),
+            message: Some("Virtual interface \"dxvif-x\"\nnot found"),
+            auth_note: None,
+        };
+        let line = record.format_json(UNIX_EPOCH + Duration::from_millis(1_714_564_800_123));
+        assert!(line.ends_with('\n'));
+        assert_eq!(line.matches('\n').count(), 1);
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["time"], "2024-05-01T12:00:00.123Z");
+        assert_eq!(v["requestId"], "r-1");
+        assert_eq!(v["operation"], "ConfirmPrivateVirtualInterface");
+        assert_eq!(v["account"], "123456789012");
+        assert_eq!(v["region"], "us-east-1");
+        assert_eq!(v["protocol"], "rpcv2Cbor");
+        assert_eq!(v["status"], 400);
+        assert_eq!(v["latencyMs"], 1.534);
+        assert_eq!(v["errorType"], "DirectConnectClientException");
+        assert_eq!(
+            v["errorMessage"],
+            "Virtual interface \"dxvif-x\"\nnot found"
         );
     }
 
@@ -213,6 +278,7 @@ mod tests {
             latency: Duration::ZERO,
             request_id: "r",
             error: None,
+            message: None,
             auth_note: None,
         };
         let line = record.format(UNIX_EPOCH);

@@ -296,6 +296,13 @@ impl Ord for Due {
     }
 }
 
+/// One EC2 resource, as [`Ec2State::each`] lists it.
+pub enum Ec2Resource<'a> {
+    Vpc(&'a Vpc),
+    VpnGateway(&'a VpnGateway),
+    TransitGateway(&'a TransitGateway),
+}
+
 /// All EC2 state of the emulator.
 ///
 /// Reads through `&self` ([`Ec2State::vpn_gateway`] and friends) return
@@ -488,6 +495,24 @@ impl Ec2State {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Every VPC, VGW and TGW of every account and region, for the
+    /// emulator's own resource listing. Call [`Ec2State::settle`] first.
+    pub fn each(&self, mut f: impl FnMut(&str, &str, Ec2Resource<'_>)) {
+        for (account, regions) in &self.accounts {
+            for (region, scope) in regions {
+                for r in scope.vpcs.values() {
+                    f(account, region, Ec2Resource::Vpc(&r.vpc));
+                }
+                for r in scope.vgws.values() {
+                    f(account, region, Ec2Resource::VpnGateway(&r.gw));
+                }
+                for r in scope.tgws.values() {
+                    f(account, region, Ec2Resource::TransitGateway(&r.tgw));
+                }
+            }
+        }
     }
 
     fn scope(&self, account: &str, region: &str) -> Option<&Scope> {

@@ -65,7 +65,7 @@ pub fn to_api(a: &Association) -> DirectConnectGatewayAssociation {
     }
 }
 
-fn proposal_to_api(p: &Proposal) -> DirectConnectGatewayAssociationProposal {
+pub(crate) fn proposal_to_api(p: &Proposal) -> DirectConnectGatewayAssociationProposal {
     DirectConnectGatewayAssociationProposal {
         proposal_id: Some(p.id.clone()),
         direct_connect_gateway_id: Some(p.gateway_id.clone()),

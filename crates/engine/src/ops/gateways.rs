@@ -99,7 +99,7 @@ pub fn describe_virtual_gateways(eng: &mut Engine, cx: &Cx) -> Result<VirtualGat
     })
 }
 
-fn to_api(g: &DxGateway) -> DirectConnectGateway {
+pub(crate) fn to_api(g: &DxGateway) -> DirectConnectGateway {
     DirectConnectGateway {
         direct_connect_gateway_id: Some(g.id.clone()),
         direct_connect_gateway_name: Some(g.name.clone()),

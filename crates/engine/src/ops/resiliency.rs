@@ -27,7 +27,7 @@ fn arn(region: &str, g: &ResiliencyGroup) -> String {
     global_arn(region, &g.owner, "dx-resiliency-group", &g.id)
 }
 
-fn to_api(g: &ResiliencyGroup) -> ApiGroup {
+pub(crate) fn to_api(g: &ResiliencyGroup) -> ApiGroup {
     ApiGroup {
         resiliency_group_id: Some(g.id.clone()),
         resiliency_group_arn: Some(arn(&g.region, g)),

@@ -34,3 +34,19 @@ if [[ ! -d "$JS/node_modules" ]] || [[ "$(cat "$JS_STAMP" 2>/dev/null || true)" 
     echo "$js_want" > "$JS_STAMP"
 fi
 DXLOCAL_BIN="target/release/dxlocal" npm test --prefix "$JS"
+
+# The dashboard in a real headless Chromium: Debian's package (a test tool's
+# own browser download is never used), driven by playwright-core.
+if [[ ! -x /usr/bin/chromium ]]; then
+    if [[ "$(id -u)" == 0 ]]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
+    "${apt_get[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends chromium
+fi
+E2E="tests/e2e"
+E2E_STAMP="$E2E/node_modules/.package-lock.sha256"
+e2e_want="$(sha256sum "$E2E/package-lock.json" | cut -d' ' -f1)"
+if [[ ! -d "$E2E/node_modules" ]] || [[ "$(cat "$E2E_STAMP" 2>/dev/null || true)" != "$e2e_want" ]]; then
+    npm ci --prefix "$E2E" --no-audit --no-fund
+    echo "$e2e_want" > "$E2E_STAMP"
+fi
+DXLOCAL_BIN="target/release/dxlocal" DXLOCAL_PYTHON="$VENV/bin/python" npm test --prefix "$E2E"

@@ -277,29 +277,33 @@ async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let (response, request_id) = into_response(outcome.reply, &request_id, close);
     let admin = route == Route::Admin;
     let refused = strict_failure.is_some();
-    app.observer.record(RequestEntry {
-        seq: 0,
-        time: SystemTime::now(),
-        request_id: request_id.clone(),
-        operation: if admin {
-            Cow::Owned(format!(
-                "admin:{}",
-                outcome
-                    .target
-                    .strip_prefix(dxlocal_wire::ADMIN_PATH_PREFIX)
-                    .unwrap_or(&outcome.target)
-            ))
-        } else {
-            outcome.target.clone()
-        },
-        account: (!admin && !refused).then(|| identity.account.clone()),
-        region: (!admin).then(|| identity.region.clone()),
-        protocol: outcome.protocol,
-        status: response.status().as_u16(),
-        latency: started.elapsed(),
-        error_type: outcome.error.clone(),
-        error_message: outcome.message.clone(),
-    });
+    // Health probes (the dashboard polls one) would drown the log.
+    let probe = admin && head.path == "/_dxlocal/health";
+    if !probe {
+        app.observer.record(RequestEntry {
+            seq: 0,
+            time: SystemTime::now(),
+            request_id: request_id.clone(),
+            operation: if admin {
+                Cow::Owned(format!(
+                    "admin:{}",
+                    outcome
+                        .target
+                        .strip_prefix(dxlocal_wire::ADMIN_PATH_PREFIX)
+                        .unwrap_or(&outcome.target)
+                ))
+            } else {
+                outcome.target.clone()
+            },
+            account: (!admin && !refused).then(|| identity.account.clone()),
+            region: (!admin).then(|| identity.region.clone()),
+            protocol: outcome.protocol,
+            status: response.status().as_u16(),
+            latency: started.elapsed(),
+            error_type: outcome.error.clone(),
+            error_message: outcome.message.clone(),
+        });
+    }
     if app.request_log {
         let auth_note = match &strict_failure {
             Some(failure) => Some(failure.log_note()),

@@ -167,6 +167,24 @@ pub struct StateArgs {
     pub state_dir: Option<PathBuf>,
 }
 
+impl ServerConfig {
+    /// The configuration `dxlocal serve <args>` would run with, and the
+    /// `--listen` address if one was given.
+    pub fn from_serve_args(args: &[&str]) -> Result<(ServerConfig, Option<String>), String> {
+        let argv = ["dxlocal", "serve"].into_iter().chain(args.iter().copied());
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        let Command::Serve(serve) = cli.command else {
+            return Err("not serve arguments".into());
+        };
+        let config = serve.to_config().map_err(|e| e.to_string())?;
+        let listen = args
+            .iter()
+            .any(|a| *a == "--listen" || a.starts_with("--listen="))
+            .then_some(serve.listen);
+        Ok((config, listen))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on (host:port); port 0 picks a free port.

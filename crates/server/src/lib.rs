@@ -6,13 +6,16 @@
 //! `dxlocal-auth`, executed by `dxlocal-engine` under one lock held only
 //! for the engine call, and encoded by `dxlocal-wire` again.
 //!
-//! Embedding (for tests):
+//! Embedding (for tests): a server on a free loopback port, stopped when
+//! the handle is dropped, configured with the flags `dxlocal serve` takes:
 //!
 //! ```no_run
-//! let server = dxlocal::spawn(dxlocal::ServerConfig::default(), "127.0.0.1:0").unwrap();
+//! let server = dxlocal::start(&["--lifecycle", "manual", "--seed", "7"]).unwrap();
 //! println!("talk to {}", server.url());
-//! server.shutdown().unwrap();
+//! drop(server); // stops it
 //! ```
+//!
+//! or with a [`ServerConfig`] built in code: `dxlocal::spawn(config, "127.0.0.1:0")`.
 
 mod admin;
 mod app;
@@ -112,6 +115,18 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         let _ = self.stop_and_join();
     }
+}
+
+/// Starts a server on a free port of 127.0.0.1 (or on `--listen` if given),
+/// configured by the same flags and environment variables as
+/// `dxlocal serve`. The request log is off unless `--log-format` is given.
+pub fn start(args: &[&str]) -> Result<RunningServer, String> {
+    let (mut config, listen) = ServerConfig::from_serve_args(args)?;
+    if !args.iter().any(|a| a.starts_with("--log-format")) {
+        config.request_log = false;
+    }
+    let listen = listen.unwrap_or_else(|| "127.0.0.1:0".to_string());
+    spawn(config, listen.as_str()).map_err(|e| format!("cannot serve on {listen}: {e}"))
 }
 
 /// Binds `listen` (port 0 picks a free port) and serves on a background

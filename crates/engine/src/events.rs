@@ -103,6 +103,9 @@ impl EventLog {
         to: Option<&'static str>,
         cause: &Arc<Cause>,
     ) {
+        // Timers keep whole microseconds, so one due "now" can read a hair
+        // before the call that scheduled it; the log never runs backwards.
+        let at = self.ring.back().map_or(at, |last| at.max(last.at));
         if self.ring.len() == self.capacity {
             self.ring.pop_front();
         }

@@ -420,6 +420,8 @@ fn metrics(app: &App) -> View {
         let census = engine.census(wall);
         (census, engine.events().next_seq() - 1)
     };
+    // Counting settled what fell due: streams should look.
+    app.observer.wake();
     let mut out = String::with_capacity(4096);
     out.push_str(
         "# HELP dxlocal_requests_total API calls answered, by operation, protocol and status.\n\

@@ -17,6 +17,9 @@ use crate::tracked::{Identity, Observed, Touch, Tracked};
 /// How many changes the ring keeps by default.
 pub const DEFAULT_CAPACITY: usize = 10_000;
 
+/// An account, a region, and `(kind, id, state)` of its EC2 resources.
+pub type Ec2Marks = (String, String, Vec<(&'static str, String, &'static str)>);
+
 /// Why something changed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {
@@ -283,6 +286,59 @@ impl EventLog {
             }
         }
         self.push(at, "lag", id, account, region, before, after, cause);
+    }
+
+    /// EC2 resources are few per account and region, so their changes are
+    /// found by comparing whole scopes before and after (see
+    /// `Ec2State::marks`).
+    pub fn compare_ec2(&mut self, before: &[Ec2Marks], after: &[Ec2Marks], at: f64, cause: Cause) {
+        let index = |sets: &[Ec2Marks]| {
+            let mut map: HashMap<(&'static str, String), (String, String, &'static str)> =
+                HashMap::new();
+            for (account, region, marks) in sets {
+                for (kind, id, state) in marks {
+                    map.insert((kind, id.clone()), (account.clone(), region.clone(), state));
+                }
+            }
+            map
+        };
+        let old = index(before);
+        let new = index(after);
+        let mut changes: Vec<_> = Vec::new();
+        for ((kind, id), (account, region, state)) in &new {
+            let from = old.get(&(*kind, id.clone())).map(|o| o.2);
+            if from != Some(*state) {
+                changes.push((
+                    *kind,
+                    id.clone(),
+                    account.clone(),
+                    region.clone(),
+                    from,
+                    Some(*state),
+                ));
+            }
+        }
+        for ((kind, id), (account, region, state)) in &old {
+            if !new.contains_key(&(*kind, id.clone())) {
+                changes.push((
+                    *kind,
+                    id.clone(),
+                    account.clone(),
+                    region.clone(),
+                    Some(*state),
+                    None,
+                ));
+            }
+        }
+        if changes.is_empty() {
+            return;
+        }
+        // Map order is arbitrary; the log's order must not be.
+        changes.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let cause = Arc::new(cause);
+        for (kind, id, account, region, from, to) in changes {
+            self.push(at, kind, id, account, Some(region), from, to, &cause);
+        }
     }
 
     /// Everything was forgotten (reset, import): one `gone` per kind is

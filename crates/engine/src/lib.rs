@@ -132,7 +132,7 @@ impl Engine {
         let resets = self.resets + 1;
         let base = self.config.clone();
         let mut events = std::mem::take(&mut self.events);
-        let recording = !self.state.vifs.quiet;
+        let recording = !self.state.is_quiet();
         let mut derived = base.clone();
         derived.seed = base
             .seed
@@ -211,6 +211,7 @@ impl Engine {
             Ec2Request::DetachVpnGateway { vpn_gateway_id, .. } => Some(vpn_gateway_id.clone()),
             _ => None,
         };
+        let before = self.ec2_marks(&[(caller.account.clone(), caller.region.clone())]);
         let out = self.ec2.execute(
             &caller.account,
             &caller.region,
@@ -218,7 +219,15 @@ impl Engine {
             now,
             self.ids.rng(),
             &delays,
-        )?;
+        );
+        let after = self.ec2_marks(&[(caller.account.clone(), caller.region.clone())]);
+        let cause = Cause::Api {
+            operation: action,
+            account: caller.account.as_str().into(),
+            region: caller.region.as_str().into(),
+        };
+        self.events.compare_ec2(&before, &after, now, cause);
+        let out = out?;
         if let Some(vgw) = detached {
             // Detaching the VGW from its VPC disassociates it from its DX
             // gateway (resources.md §9).
@@ -226,6 +235,16 @@ impl Engine {
             self.collect_api(now, action, caller);
         }
         Ok(out)
+    }
+
+    fn ec2_marks(&self, scopes: &[(String, String)]) -> Vec<events::Ec2Marks> {
+        if self.state.is_quiet() {
+            return Vec::new();
+        }
+        scopes
+            .iter()
+            .map(|(a, r)| (a.clone(), r.clone(), self.ec2.marks(a, r)))
+            .collect()
     }
 
     fn ec2_delays(&self) -> ec2::Ec2Delays {
@@ -253,7 +272,17 @@ impl Engine {
     /// transitions are timed from when their predecessor happened, so one
     /// big clock jump plays out the same as many small ones.
     fn settle(&mut self, now: f64) {
-        self.ec2.settle(now);
+        if self.state.is_quiet() {
+            self.ec2.settle(now);
+        } else {
+            let scopes = self.ec2.due_scopes(now);
+            let before = self.ec2_marks(&scopes);
+            self.ec2.settle(now);
+            let after = self.ec2_marks(&scopes);
+            // Stamped with the settle's time: EC2 transitions are not
+            // told apart within one settle.
+            self.events.compare_ec2(&before, &after, now, Cause::Timer);
+        }
         while let Some((at, event)) = self.timers.pop_due(now) {
             let cause = match &event {
                 Event::Fault { undo, .. } => Cause::Fault { fault: undo.name() },

@@ -353,6 +353,11 @@ impl State {
             || self.tests.has_touched()
     }
 
+    /// Whether records are being watched (see `set_quiet`).
+    pub fn is_quiet(&self) -> bool {
+        self.vifs.quiet
+    }
+
     /// Stops (or resumes) noting touched records: nothing is watching while
     /// a journal replays.
     pub fn set_quiet(&mut self, quiet: bool) {

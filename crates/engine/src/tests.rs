@@ -576,3 +576,32 @@ fn the_event_ring_is_bounded_and_keeps_the_newest() {
     assert_eq!(ids, [4, 5]);
     assert_eq!(log.since(5, 10).count(), 0);
 }
+
+#[test]
+fn ec2_gateways_appear_in_the_event_log_with_their_cause() {
+    let mut e = engine(Lifecycle::Realistic);
+    let gw = vgw(&mut e, T0);
+    let seen = changes(&e);
+    assert!(
+        seen.contains(&change(
+            "virtualPrivateGateway",
+            &gw,
+            None,
+            Some("available"),
+            &format!("CreateVpnGateway by {CUSTOMER}")
+        )),
+        "{seen:?}"
+    );
+    let before = e.events().next_seq();
+    // A failed EC2 call changes nothing.
+    assert!(e
+        .execute_ec2(
+            &caller(CUSTOMER),
+            Ec2Request::DeleteVpnGateway {
+                vpn_gateway_id: "vgw-0123456789abcdef0".into()
+            },
+            T0
+        )
+        .is_err());
+    assert_eq!(e.events().next_seq(), before);
+}

@@ -515,6 +515,51 @@ impl Ec2State {
         }
     }
 
+    /// `(kind, id, state)` of every VPC, VGW (and its VPC attachment) and
+    /// TGW of one account and region: what the event log compares before
+    /// and after an EC2 call. Scopes are small (a few per account).
+    pub fn marks(&self, account: &str, region: &str) -> Vec<(&'static str, String, &'static str)> {
+        let mut out = Vec::new();
+        if let Some(scope) = self.scope(account, region) {
+            for r in scope.vpcs.values() {
+                out.push(("vpc", r.vpc.vpc_id.clone(), r.vpc.state.as_str()));
+            }
+            for r in scope.vgws.values() {
+                let gw = &r.gw;
+                out.push((
+                    "virtualPrivateGateway",
+                    gw.vpn_gateway_id.clone(),
+                    gw.state.as_str(),
+                ));
+                for a in &gw.attachments {
+                    let id = format!("{}/{}", gw.vpn_gateway_id, a.vpc_id);
+                    out.push(("vpcAttachment", id, a.state.as_str()));
+                }
+            }
+            for r in scope.tgws.values() {
+                out.push((
+                    "transitGateway",
+                    r.tgw.transit_gateway_id.clone(),
+                    r.tgw.state.as_str(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The accounts and regions whose transitions fall due by `now`.
+    pub fn due_scopes(&self, now: f64) -> Vec<(String, String)> {
+        let mut scopes: Vec<(String, String)> = self
+            .due
+            .iter()
+            .filter(|d| d.at <= now)
+            .map(|d| (d.account.clone(), d.region.clone()))
+            .collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        scopes
+    }
+
     fn scope(&self, account: &str, region: &str) -> Option<&Scope> {
         self.accounts.get(account)?.get(region)
     }

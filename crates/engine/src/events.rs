@@ -341,6 +341,17 @@ impl EventLog {
         }
     }
 
+    /// Learns every LAG's current state and owner without recording it: a
+    /// log that starts watching (after a replay) compares against these.
+    pub fn prime_lags(&mut self, state: &State) {
+        for (id, lag) in state.lags.iter() {
+            let s = crate::ops::lags::state_in(state, lag).as_str();
+            self.lag_states.insert(id.clone(), s);
+            self.lag_owners
+                .insert(id.clone(), (lag.owner.clone(), Some(lag.region.clone())));
+        }
+    }
+
     /// Everything was forgotten (reset, import): one `gone` per kind is
     /// not needed; the dashboard reloads on this marker.
     pub fn reset(&mut self, at: f64, action: &'static str) {

@@ -91,6 +91,11 @@ impl Engine {
         &self.events
     }
 
+    /// Hands the event log over (to the engine replacing this one).
+    pub fn take_events(&mut self) -> EventLog {
+        std::mem::take(&mut self.events)
+    }
+
     /// Takes over another engine's event log (an import replaces the engine
     /// but not the history the dashboard shows), marking the switch.
     pub fn adopt_events(&mut self, mut log: EventLog, wall_now: f64, action: &'static str) {
@@ -101,6 +106,9 @@ impl Engine {
     /// Stops (or resumes) recording state changes: a journal replaying at
     /// start-up has nobody watching.
     pub fn set_recording(&mut self, on: bool) {
+        if on && self.state.is_quiet() {
+            self.events.prime_lags(&self.state);
+        }
         self.state.set_quiet(!on);
     }
 

@@ -139,7 +139,10 @@ fn import(app: &App, body: &[u8]) -> Result<(WireReply, Option<Ticket>), Failure
         .map_err(|e| Failure::new(422, "StateNotApplicable", e))?;
     let calls = records.len();
     let mut live = app.engine.lock();
+    // The dashboard's history goes on across an import.
+    let events = live.take_events();
     *live = engine;
+    live.adopt_events(events, wall_now(), "import");
     let commit = app.history.lock().replace(header, records);
     let now = live.now(wall_now());
     Ok((

@@ -179,6 +179,14 @@ pub(crate) fn open_state_dir(dir: &Path, fresh: Header) -> Result<(Engine, Histo
 
 /// Applies recorded calls in order, checking each answers as it did.
 pub(crate) fn replay(engine: &mut Engine, records: &[Record]) -> Result<(), String> {
+    // Nobody watches a replay: its state changes are history already.
+    engine.set_recording(false);
+    let replayed = replay_records(engine, records);
+    engine.set_recording(true);
+    replayed
+}
+
+fn replay_records(engine: &mut Engine, records: &[Record]) -> Result<(), String> {
     for (n, r) in records.iter().enumerate() {
         let status = apply(engine, r).map_err(|e| format!("record {}: {e}", n + 1))?;
         if status != r.status {

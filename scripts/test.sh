@@ -23,16 +23,21 @@ fi
 
 DXLOCAL_BIN="target/release/dxlocal" "$VENV/bin/python" -m pytest tests/python -q "$@"
 
-# The JS SDK v3 suite. `npm ci` only when the lockfile changes (or
+# `npm ci` in an npm project only when its lockfile changes (or
 # node_modules is missing); the stamp lives in node_modules so `npm ci`,
 # which starts by deleting that directory, also drops a stale stamp.
+npm_ci_once() {
+    local dir="$1" stamp="$1/node_modules/.package-lock.sha256" want
+    want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+    if [[ ! -d "$dir/node_modules" ]] || [[ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]]; then
+        npm ci --prefix "$dir" --no-audit --no-fund
+        echo "$want" > "$stamp"
+    fi
+}
+
+# The JS SDK v3 suite.
 JS="tests/js"
-JS_STAMP="$JS/node_modules/.package-lock.sha256"
-js_want="$(sha256sum "$JS/package-lock.json" | cut -d' ' -f1)"
-if [[ ! -d "$JS/node_modules" ]] || [[ "$(cat "$JS_STAMP" 2>/dev/null || true)" != "$js_want" ]]; then
-    npm ci --prefix "$JS" --no-audit --no-fund
-    echo "$js_want" > "$JS_STAMP"
-fi
+npm_ci_once "$JS"
 DXLOCAL_BIN="target/release/dxlocal" npm test --prefix "$JS"
 
 # The dashboard in a real headless Chromium: Debian's package (a test tool's
@@ -43,10 +48,5 @@ if [[ ! -x /usr/bin/chromium ]]; then
     DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends chromium
 fi
 E2E="tests/e2e"
-E2E_STAMP="$E2E/node_modules/.package-lock.sha256"
-e2e_want="$(sha256sum "$E2E/package-lock.json" | cut -d' ' -f1)"
-if [[ ! -d "$E2E/node_modules" ]] || [[ "$(cat "$E2E_STAMP" 2>/dev/null || true)" != "$e2e_want" ]]; then
-    npm ci --prefix "$E2E" --no-audit --no-fund
-    echo "$e2e_want" > "$E2E_STAMP"
-fi
+npm_ci_once "$E2E"
 DXLOCAL_BIN="target/release/dxlocal" DXLOCAL_PYTHON="$VENV/bin/python" npm test --prefix "$E2E"

@@ -236,15 +236,7 @@ impl Engine {
                 parent: Some(a.gateway_id.clone()),
                 links: vec![link("vif", &a.vif_id, &a.vif_owner, Some(&a.vif_region))],
                 tags: Vec::new(),
-                description: Description::Attachment(DirectConnectGatewayAttachment {
-                    direct_connect_gateway_id: Some(a.gateway_id.clone()),
-                    virtual_interface_id: Some(a.vif_id.clone()),
-                    virtual_interface_region: Some(a.vif_region.clone()),
-                    virtual_interface_owner_account: Some(a.vif_owner.clone()),
-                    attachment_state: Some(a.state),
-                    attachment_type: Some(a.kind),
-                    state_change_error: None,
-                }),
+                description: Description::Attachment(ops::gateways::attachment_to_api(a)),
             });
         }
         for a in state.associations.values() {

@@ -662,21 +662,6 @@ impl Observed for Vif {
     }
 }
 
-impl Observed for DxGateway {
-    fn kind(&self) -> &'static str {
-        "directConnectGateway"
-    }
-    fn mark(&self) -> Mark {
-        plain(self.state.as_str())
-    }
-    fn account(&self) -> &str {
-        &self.owner
-    }
-    fn region(&self) -> Option<&str> {
-        None
-    }
-}
-
 impl Observed for Attachment {
     fn kind(&self) -> &'static str {
         "gatewayAttachment"
@@ -696,84 +681,77 @@ impl Observed for Attachment {
     }
 }
 
+/// `Observed` for a record with one kind, a plain state, an owner and
+/// (unless global) a region.
+macro_rules! observed {
+    ($ty:ty, $kind:literal, |$r:ident| $state:expr, $account:expr, $region:expr) => {
+        impl Observed for $ty {
+            fn kind(&self) -> &'static str {
+                $kind
+            }
+            fn mark(&self) -> Mark {
+                let $r = self;
+                plain($state)
+            }
+            fn account(&self) -> &str {
+                let $r = self;
+                $account
+            }
+            #[allow(unused_variables)]
+            fn region(&self) -> Option<&str> {
+                let $r = self;
+                $region
+            }
+        }
+    };
+}
+
+observed!(
+    DxGateway,
+    "directConnectGateway",
+    |g| g.state.as_str(),
+    &g.owner,
+    None
+);
+observed!(
+    Association,
+    "gatewayAssociation",
+    |a| a.state.as_str(),
+    &a.gateway_owner,
+    None
+);
+observed!(
+    Proposal,
+    "associationProposal",
+    |p| p.state.as_str(),
+    &p.proposer,
+    None
+);
+observed!(
+    ResiliencyGroup,
+    "resiliencyGroup",
+    |g| g.state.as_str(),
+    &g.owner,
+    Some(&g.region)
+);
+observed!(
+    FailoverTest,
+    "failoverTest",
+    |t| t.status,
+    &t.owner,
+    Some(&t.region)
+);
+// A LAG's state is derived from its members; the event log works it out
+// itself (`events::EventLog::compare_lag`), so the mark is only presence.
+observed!(
+    Lag,
+    "lag",
+    |l| if l.deleted { "deleted" } else { "" },
+    &l.owner,
+    Some(&l.region)
+);
+
 /// The ID an attachment goes by in events and `/_dxlocal/resources`.
 pub fn attachment_id(gateway_id: &str, vif_id: &str) -> String {
     format!("{gateway_id}/{vif_id}")
-}
-
-impl Observed for Association {
-    fn kind(&self) -> &'static str {
-        "gatewayAssociation"
-    }
-    fn mark(&self) -> Mark {
-        plain(self.state.as_str())
-    }
-    fn account(&self) -> &str {
-        &self.gateway_owner
-    }
-    fn region(&self) -> Option<&str> {
-        None
-    }
-}
-
-impl Observed for Proposal {
-    fn kind(&self) -> &'static str {
-        "associationProposal"
-    }
-    fn mark(&self) -> Mark {
-        plain(self.state.as_str())
-    }
-    fn account(&self) -> &str {
-        &self.proposer
-    }
-    fn region(&self) -> Option<&str> {
-        None
-    }
-}
-
-/// A LAG's state is derived from its members; the event log works it out
-/// itself (`events::EventLog::compare_lag`), so the mark is only presence.
-impl Observed for Lag {
-    fn kind(&self) -> &'static str {
-        "lag"
-    }
-    fn mark(&self) -> Mark {
-        plain(if self.deleted { "deleted" } else { "" })
-    }
-    fn account(&self) -> &str {
-        &self.owner
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-}
-
-impl Observed for ResiliencyGroup {
-    fn kind(&self) -> &'static str {
-        "resiliencyGroup"
-    }
-    fn mark(&self) -> Mark {
-        plain(self.state.as_str())
-    }
-    fn account(&self) -> &str {
-        &self.owner
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-}
-
-impl Observed for FailoverTest {
-    fn kind(&self) -> &'static str {
-        "failoverTest"
-    }
-    fn mark(&self) -> Mark {
-        plain(self.status)
-    }
-    fn account(&self) -> &str {
-        &self.owner
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
 }

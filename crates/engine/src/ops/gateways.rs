@@ -99,6 +99,18 @@ pub fn describe_virtual_gateways(eng: &mut Engine, cx: &Cx) -> Result<VirtualGat
     })
 }
 
+pub(crate) fn attachment_to_api(a: &crate::state::Attachment) -> DirectConnectGatewayAttachment {
+    DirectConnectGatewayAttachment {
+        direct_connect_gateway_id: Some(a.gateway_id.clone()),
+        virtual_interface_id: Some(a.vif_id.clone()),
+        virtual_interface_region: Some(a.vif_region.clone()),
+        virtual_interface_owner_account: Some(a.vif_owner.clone()),
+        attachment_state: Some(a.state),
+        attachment_type: Some(a.kind),
+        state_change_error: None,
+    }
+}
+
 pub(crate) fn to_api(g: &DxGateway) -> DirectConnectGateway {
     DirectConnectGateway {
         direct_connect_gateway_id: Some(g.id.clone()),
@@ -313,15 +325,7 @@ pub fn describe_direct_connect_gateway_attachments(
     let items: Vec<DirectConnectGatewayAttachment> = attachments
         .into_iter()
         .filter(|a| sees(&a.gateway_id, &a.vif_owner))
-        .map(|a| DirectConnectGatewayAttachment {
-            direct_connect_gateway_id: Some(a.gateway_id.clone()),
-            virtual_interface_id: Some(a.vif_id.clone()),
-            virtual_interface_region: Some(a.vif_region.clone()),
-            virtual_interface_owner_account: Some(a.vif_owner.clone()),
-            attachment_state: Some(a.state),
-            attachment_type: Some(a.kind),
-            state_change_error: None,
-        })
+        .map(attachment_to_api)
         .collect();
     let binding = format!(
         "DescribeDirectConnectGatewayAttachments|{account}|{}|{}",

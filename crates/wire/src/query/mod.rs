@@ -95,6 +95,17 @@ pub fn parse_form(body: &[u8], query_string: Option<&str>) -> Result<QueryReques
 /// byte. A `%` not followed by two hex digits is kept literally, as HTML
 /// form decoders do; the result must be UTF-8.
 fn decode_component(raw: &[u8]) -> Result<String, Ec2Error> {
+    String::from_utf8(form_decode(raw)).map_err(|_| {
+        Ec2Error::new(
+            "MalformedQueryString",
+            400,
+            "The request parameters are not valid UTF-8 after percent-decoding",
+        )
+    })
+}
+
+/// The bytes of a form-encoded component (see [`decode_component`]).
+pub fn form_decode(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -111,13 +122,7 @@ fn decode_component(raw: &[u8]) -> Result<String, Ec2Error> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| {
-        Ec2Error::new(
-            "MalformedQueryString",
-            400,
-            "The request parameters are not valid UTF-8 after percent-decoding",
-        )
-    })
+    out
 }
 
 fn hex(b: u8) -> Option<u8> {

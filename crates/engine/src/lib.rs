@@ -280,7 +280,9 @@ impl Engine {
     /// transitions are timed from when their predecessor happened, so one
     /// big clock jump plays out the same as many small ones.
     fn settle(&mut self, now: f64) {
-        if self.state.is_quiet() {
+        // Most calls find nothing due: no scope is compared then.
+        let nothing_due = self.ec2.next_due().is_none_or(|t| t > now);
+        if self.state.is_quiet() || nothing_due {
             self.ec2.settle(now);
         } else {
             let scopes = self.ec2.due_scopes(now);

@@ -1,17 +1,32 @@
 //! Resource identifiers, from one seedable generator so that a run with
 //! `--seed` hands out the same IDs every time.
 
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+
+/// `rand`'s `StdRng` (ChaCha12) by its own name: the same numbers for a
+/// seed, and serializable, so a snapshot carries the generator's position.
+pub type StdRng = rand_chacha::ChaCha12Rng;
 
 const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const AUTH_KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
 
+#[derive(Serialize, Deserialize)]
 pub struct IdGen {
     rng: StdRng,
-    /// Every ID handed out, so none is ever reused in a run.
-    issued: HashSet<String>,
+    /// Every ID handed out, so none is ever reused in a run; kept as a
+    /// stable 64-bit hash rather than the ID, which would be a second copy
+    /// of every ID in the state.
+    issued: HashSet<u64>,
+}
+
+/// FNV-1a: stable across builds and platforms, since the set is saved in
+/// snapshots.
+fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl IdGen {
@@ -33,7 +48,7 @@ impl IdGen {
     fn unique(&mut self, mut make: impl FnMut(&mut StdRng) -> String) -> String {
         loop {
             let id = make(&mut self.rng);
-            if self.issued.insert(id.clone()) {
+            if self.issued.insert(id_hash(&id)) {
                 return id;
             }
         }

@@ -15,6 +15,7 @@ pub mod faults;
 mod ids;
 mod ops;
 mod service;
+pub mod snapshot;
 mod state;
 mod timers;
 
@@ -52,6 +53,8 @@ pub struct Cx {
     pub now: f64,
 }
 
+/// Serializable as a whole: see `snapshot`.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     config: EngineConfig,
     clock: Clock,

@@ -10,6 +10,7 @@ use dxlocal_model::{
     DirectConnectGatewayAttachmentState, DirectConnectGatewayAttachmentType,
     DirectConnectGatewayState, GatewayType, Tag, VirtualInterfaceState,
 };
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Key of per-account, per-region indexes.
@@ -20,7 +21,7 @@ pub fn scope(account: &str, region: &str) -> Scope {
 }
 
 /// What a `dxcon-` resource is: they share one ID space and ARN type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConnKind {
     Dedicated,
     /// Allocated by a partner on its interconnect or LAG (`parent_id`),
@@ -45,7 +46,7 @@ pub struct MacSecKey {
     pub start_on: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Connection {
     pub id: String,
     pub owner: String,
@@ -79,7 +80,7 @@ impl Connection {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BgpPeer {
     pub id: String,
     pub asn: i64,
@@ -95,7 +96,7 @@ pub struct BgpPeer {
     pub aws_logical_device_id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VifType {
     Private,
     Public,
@@ -112,7 +113,7 @@ impl VifType {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Vif {
     pub id: String,
     /// The VIF's owner: the creator, or for a hosted VIF the accepter.
@@ -156,7 +157,7 @@ impl Vif {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DxGateway {
     pub id: String,
     pub owner: String,
@@ -167,7 +168,7 @@ pub struct DxGateway {
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attachment {
     pub gateway_id: String,
     pub vif_id: String,
@@ -178,7 +179,7 @@ pub struct Attachment {
 }
 
 /// A DX gateway's association with a VGW or TGW (possibly in another account).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Association {
     pub id: String,
     pub gateway_id: String,
@@ -201,7 +202,7 @@ impl Association {
 }
 
 /// A cross-account request to associate (or re-prefix) a gateway.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Proposal {
     pub id: String,
     pub gateway_id: String,
@@ -217,7 +218,7 @@ pub struct Proposal {
 }
 
 /// The first answer to an idempotent call, replayed for a retry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Replay {
     Group(dxlocal_model::ResiliencyGroup),
     Associations(Vec<dxlocal_model::ResiliencyGroupAssociation>),
@@ -240,7 +241,7 @@ pub struct FailoverTest {
 
 /// A link aggregation group. Its state is derived from its members once
 /// one of them has been provisioned.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Lag {
     pub id: String,
     pub owner: String,
@@ -263,7 +264,7 @@ pub struct Lag {
 }
 
 /// A resiliency group and its member connections (resources.md §19).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResiliencyGroup {
     pub id: String,
     pub owner: String,
@@ -281,7 +282,7 @@ pub struct ResiliencyGroup {
 
 /// Everything Direct Connect holds, with its indexes. Index vectors keep
 /// creation order, which is the order Describe calls answer in.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct State {
     pub connections: HashMap<String, Connection>,
     /// Connections by owner and region.

@@ -1,0 +1,240 @@
+//! Engine snapshots: the whole engine (state, timers, EC2 state, the ID
+//! generator's position, clock, resets, last wall time, configuration) as
+//! one compact binary value, so that a restart loads the state instead of
+//! replaying every call that built it.
+//!
+//! A snapshot is only ever read by a build with the same `LAYOUT`: the
+//! encoding (bincode) follows the Rust types field by field, so any change
+//! to a stored type must bump `LAYOUT`, and a snapshot of another layout is
+//! refused rather than misread. Whoever keeps snapshots (the server) keeps
+//! the calls needed to rebuild the state without one where that matters.
+
+use crate::state::{FailoverTest, MacSecKey};
+use crate::Engine;
+use bincode::Options;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a snapshot starts with.
+const MAGIC: &[u8; 8] = b"dxlsnap\0";
+
+/// Version of the encoded engine types. Bump it whenever a type stored in
+/// the engine changes shape (a field added, removed, reordered or retyped,
+/// an enum variant added anywhere but at the end).
+pub const LAYOUT: u32 = 1;
+
+fn options() -> impl Options {
+    // Variable-length integers: lengths and small numbers take a byte or
+    // two instead of eight. No limit: the input is our own file.
+    bincode::DefaultOptions::new()
+}
+
+impl Engine {
+    /// The engine as bytes: magic, layout, then the encoded engine.
+    pub fn snapshot(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(1 << 16);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&LAYOUT.to_le_bytes());
+        options()
+            .serialize_into(&mut out, self)
+            .expect("the engine's types always encode");
+        out
+    }
+
+    /// Rebuilds an engine from [`Engine::snapshot`]'s bytes.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<Engine, String> {
+        let body = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or("not a dxlocal engine snapshot")?;
+        let (layout, body) = body
+            .split_first_chunk::<4>()
+            .ok_or("the snapshot is truncated")?;
+        let layout = u32::from_le_bytes(*layout);
+        if layout != LAYOUT {
+            return Err(format!(
+                "the snapshot has engine layout {layout}; this dxlocal reads layout {LAYOUT}"
+            ));
+        }
+        options()
+            .deserialize(body)
+            .map_err(|e| format!("the snapshot is damaged: {e}"))
+    }
+}
+
+/// Records with `&'static str` fields (a few fixed status words) are
+/// written through these mirrors with owned text, and read back as the same
+/// static words: serde cannot borrow `'static` text from a snapshot.
+#[derive(Serialize, Deserialize)]
+struct MacSecKeyRepr {
+    secret_arn: String,
+    ckn: String,
+    state: String,
+    start_on: String,
+}
+
+impl From<MacSecKey> for MacSecKeyRepr {
+    fn from(k: MacSecKey) -> Self {
+        MacSecKeyRepr {
+            secret_arn: k.secret_arn,
+            ckn: k.ckn,
+            state: k.state.to_string(),
+            start_on: k.start_on,
+        }
+    }
+}
+
+impl From<MacSecKeyRepr> for MacSecKey {
+    fn from(k: MacSecKeyRepr) -> Self {
+        MacSecKey {
+            secret_arn: k.secret_arn,
+            ckn: k.ckn,
+            state: static_word(k.state),
+            start_on: k.start_on,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct FailoverTestRepr {
+    id: String,
+    vif_id: String,
+    owner: String,
+    region: String,
+    peers: Vec<String>,
+    status: String,
+    duration_minutes: i32,
+    start: f64,
+    end: Option<f64>,
+}
+
+impl From<FailoverTest> for FailoverTestRepr {
+    fn from(t: FailoverTest) -> Self {
+        FailoverTestRepr {
+            id: t.id,
+            vif_id: t.vif_id,
+            owner: t.owner,
+            region: t.region,
+            peers: t.peers,
+            status: t.status.to_string(),
+            duration_minutes: t.duration_minutes,
+            start: t.start,
+            end: t.end,
+        }
+    }
+}
+
+impl From<FailoverTestRepr> for FailoverTest {
+    fn from(t: FailoverTestRepr) -> Self {
+        FailoverTest {
+            id: t.id,
+            vif_id: t.vif_id,
+            owner: t.owner,
+            region: t.region,
+            peers: t.peers,
+            status: static_word(t.status),
+            duration_minutes: t.duration_minutes,
+            start: t.start,
+            end: t.end,
+        }
+    }
+}
+
+impl Serialize for MacSecKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        MacSecKeyRepr::from(self.clone()).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for MacSecKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        MacSecKeyRepr::deserialize(d).map(Into::into)
+    }
+}
+
+impl Serialize for FailoverTest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FailoverTestRepr::from(self.clone()).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for FailoverTest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        FailoverTestRepr::deserialize(d).map(Into::into)
+    }
+}
+
+/// The static word equal to `text`.
+fn static_word(text: String) -> &'static str {
+    /// Every word such a field holds.
+    const KNOWN: &[&str] = &[
+        "associated",
+        "disassociated",
+        "in-progress",
+        "completed",
+        "cancelled",
+    ];
+    match KNOWN.iter().find(|k| **k == text) {
+        Some(k) => k,
+        // A word added without listing it here is still read correctly,
+        // at the cost of a few leaked bytes.
+        None => Box::leak(text.into_boxed_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Caller, Engine, EngineConfig};
+    use dxlocal_model::{CreateConnectionRequest, Input};
+
+    fn engine() -> Engine {
+        Engine::new(
+            EngineConfig {
+                seed: Some(3),
+                ..EngineConfig::default()
+            },
+            1_000.0,
+        )
+    }
+
+    fn create(e: &mut Engine, name: &str, wall: f64) -> String {
+        let input = Input::CreateConnection(CreateConnectionRequest {
+            location: "EqDC2".into(),
+            bandwidth: "1Gbps".into(),
+            connection_name: name.into(),
+            ..Default::default()
+        });
+        let out = e
+            .execute(&Caller::new("111111111111", "us-east-1"), input, wall)
+            .expect("creates");
+        format!("{out:?}")
+    }
+
+    #[test]
+    fn a_restored_engine_goes_on_exactly_like_the_original() {
+        let mut a = engine();
+        for n in 0..5 {
+            create(&mut a, &format!("c{n}"), 1_000.0 + f64::from(n));
+        }
+        let mut b = Engine::from_snapshot(&a.snapshot()).unwrap();
+        // Same next IDs, same answers, same timers.
+        for n in 5..8 {
+            let wall = 1_000.0 + f64::from(n);
+            assert_eq!(
+                create(&mut a, &format!("c{n}"), wall),
+                create(&mut b, &format!("c{n}"), wall)
+            );
+        }
+        assert_eq!(a.pending_transitions(), b.pending_transitions());
+    }
+
+    #[test]
+    fn foreign_bytes_are_refused() {
+        assert!(Engine::from_snapshot(b"hello").is_err());
+        let mut bytes = engine().snapshot();
+        bytes[8] ^= 0xff;
+        let err = Engine::from_snapshot(&bytes).err().unwrap();
+        assert!(err.contains("layout"), "{err}");
+        let mut bytes = engine().snapshot();
+        bytes.truncate(bytes.len() - 1);
+        assert!(Engine::from_snapshot(&bytes).is_err());
+    }
+}

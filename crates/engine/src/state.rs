@@ -288,7 +288,10 @@ pub struct State {
     /// Connections by owner and region.
     pub connections_by_owner: HashMap<Scope, Vec<String>>,
 
-    pub vifs: HashMap<String, Vif>,
+    /// Boxed: a VIF is large, and a hash table keeps up to twice as many
+    /// slots as entries; with the records inline, the empty slots of a
+    /// million VIFs would cost as much memory again as the VIFs.
+    pub vifs: HashMap<String, Box<Vif>>,
     /// VIFs each account sees in a region: its own, and (hosted VIFs) those
     /// on connections it owns.
     pub vifs_by_viewer: HashMap<Scope, Vec<String>>,
@@ -411,7 +414,7 @@ impl State {
                 .or_default()
                 .push(v.id.clone());
         }
-        self.vifs.insert(v.id.clone(), v);
+        self.vifs.insert(v.id.clone(), Box::new(v));
     }
 
     pub fn remove_vif(&mut self, id: &str) {
@@ -562,7 +565,7 @@ impl State {
             .get(connection_id)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.vifs.get(id))
+            .filter_map(|id| self.vifs.get(id).map(|v| &**v))
     }
 
     /// Attachments to a gateway that still hold a slot (not `detached`).

@@ -53,8 +53,6 @@ pub struct Cx {
     pub now: f64,
 }
 
-/// Serializable as a whole: see `snapshot`.
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     config: EngineConfig,
     clock: Clock,

@@ -9,10 +9,19 @@
 //! refused rather than misread. Whoever keeps snapshots (the server) keeps
 //! the calls needed to rebuild the state without one where that matters.
 
-use crate::state::{FailoverTest, MacSecKey};
+use crate::clock::Clock;
+use crate::config::EngineConfig;
+use crate::ec2::Ec2State;
+use crate::ids::IdGen;
+use crate::state::{FailoverTest, MacSecKey, State};
+use crate::timers::Timers;
 use crate::Engine;
 use bincode::Options;
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::marker::PhantomData;
 
 /// What a snapshot starts with.
 const MAGIC: &[u8; 8] = b"dxlsnap\0";
@@ -28,15 +37,77 @@ fn options() -> impl Options {
     bincode::DefaultOptions::new()
 }
 
+/// The engine but its two large parts (the resources and the IDs issued),
+/// which are encoded as sections of their own: a large state then encodes
+/// and decodes on two threads at once.
+#[derive(Serialize)]
+struct RestRef<'a> {
+    config: &'a EngineConfig,
+    clock: &'a Clock,
+    timers: &'a Timers,
+    ec2: &'a Ec2State,
+    resets: u64,
+    last_wall: f64,
+}
+
+#[derive(Deserialize)]
+struct Rest {
+    config: EngineConfig,
+    clock: Clock,
+    timers: Timers,
+    ec2: Ec2State,
+    resets: u64,
+    last_wall: f64,
+}
+
+fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    options()
+        .serialize(value)
+        .expect("the engine's types always encode")
+}
+
+fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+    options()
+        .deserialize(bytes)
+        .map_err(|e| format!("the snapshot is damaged: {e}"))
+}
+
+/// Splits off a section: its length (8 bytes, little-endian), then it.
+fn section(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
+    let (len, rest) = bytes
+        .split_first_chunk::<8>()
+        .ok_or("the snapshot is truncated")?;
+    let len = usize::try_from(u64::from_le_bytes(*len)).map_err(|_| "the snapshot is damaged")?;
+    if len > rest.len() {
+        return Err("the snapshot is truncated".into());
+    }
+    Ok(rest.split_at(len))
+}
+
 impl Engine {
-    /// The engine as bytes: magic, layout, then the encoded engine.
+    /// The engine as bytes: magic, layout, then three length-prefixed
+    /// sections (the rest, the IDs issued, the resources).
     pub fn snapshot(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(1 << 16);
+        let rest = RestRef {
+            config: &self.config,
+            clock: &self.clock,
+            timers: &self.timers,
+            ec2: &self.ec2,
+            resets: self.resets,
+            last_wall: self.last_wall,
+        };
+        let (rest, ids, state) = std::thread::scope(|s| {
+            let state = s.spawn(|| encode(&self.state));
+            let (rest, ids) = (encode(&rest), encode(&self.ids));
+            (rest, ids, state.join().expect("encoding never panics"))
+        });
+        let mut out = Vec::with_capacity(12 + 24 + rest.len() + ids.len() + state.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&LAYOUT.to_le_bytes());
-        options()
-            .serialize_into(&mut out, self)
-            .expect("the engine's types always encode");
+        for part in [&rest, &ids, &state] {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
         out
     }
 
@@ -54,10 +125,66 @@ impl Engine {
                 "the snapshot has engine layout {layout}; this dxlocal reads layout {LAYOUT}"
             ));
         }
-        options()
-            .deserialize(body)
-            .map_err(|e| format!("the snapshot is damaged: {e}"))
+        let (rest, body) = section(body)?;
+        let (ids, body) = section(body)?;
+        let (state, body) = section(body)?;
+        if !body.is_empty() {
+            return Err("the snapshot is damaged: bytes after its end".into());
+        }
+        let (rest, ids, state) = std::thread::scope(|s| {
+            let state = s.spawn(|| decode::<State>(state));
+            let rest = decode::<Rest>(rest);
+            let ids = decode::<IdGen>(ids);
+            (rest, ids, state.join().expect("decoding never panics"))
+        });
+        let (rest, ids, state) = (rest?, ids?, state?);
+        Ok(Engine {
+            config: rest.config,
+            clock: rest.clock,
+            ids,
+            state,
+            timers: rest.timers,
+            ec2: rest.ec2,
+            resets: rest.resets,
+            last_wall: rest.last_wall,
+        })
     }
+}
+
+/// Decodes a large map into a table sized for it at once. serde's own
+/// `HashMap` decoding grows the table step by step (it does not trust the
+/// length it is told), which at a million VIFs means rehashing every key
+/// again, each a cache miss. The length comes from our own file; it is
+/// capped all the same, in case the file is damaged.
+pub(crate) fn presized<'de, D, K, V>(d: D) -> Result<HashMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Eq + Hash,
+    V: Deserialize<'de>,
+{
+    struct Entries<K, V>(PhantomData<(K, V)>);
+
+    impl<'de, K, V> Visitor<'de> for Entries<K, V>
+    where
+        K: Deserialize<'de> + Eq + Hash,
+        V: Deserialize<'de>,
+    {
+        type Value = HashMap<K, V>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+            let mut map = HashMap::with_capacity(entries.size_hint().unwrap_or(0).min(1 << 24));
+            while let Some((k, v)) = entries.next_entry()? {
+                map.insert(k, v);
+            }
+            Ok(map)
+        }
+    }
+
+    d.deserialize_map(Entries(PhantomData))
 }
 
 /// Records with `&'static str` fields (a few fixed status words) are

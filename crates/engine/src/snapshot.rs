@@ -17,11 +17,7 @@ use crate::state::{FailoverTest, MacSecKey, State};
 use crate::timers::Timers;
 use crate::Engine;
 use bincode::Options;
-use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::HashMap;
-use std::hash::Hash;
-use std::marker::PhantomData;
 
 /// What a snapshot starts with.
 const MAGIC: &[u8; 8] = b"dxlsnap\0";
@@ -60,10 +56,14 @@ struct Rest {
     last_wall: f64,
 }
 
+/// Encodes in one pass (bincode's `serialize` would first walk the value
+/// once more just to size its buffer).
 fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Vec::new();
     options()
-        .serialize(value)
-        .expect("the engine's types always encode")
+        .serialize_into(&mut out, value)
+        .expect("the engine's types always encode");
+    out
 }
 
 fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
@@ -151,40 +151,90 @@ impl Engine {
     }
 }
 
-/// Decodes a large map into a table sized for it at once. serde's own
-/// `HashMap` decoding grows the table step by step (it does not trust the
-/// length it is told), which at a million VIFs means rehashing every key
-/// again, each a cache miss. The length comes from our own file; it is
-/// capped all the same, in case the file is damaged.
-pub(crate) fn presized<'de, D, K, V>(d: D) -> Result<HashMap<K, V>, D::Error>
-where
-    D: Deserializer<'de>,
-    K: Deserialize<'de> + Eq + Hash,
-    V: Deserialize<'de>,
-{
-    struct Entries<K, V>(PhantomData<(K, V)>);
+/// A large map (the VIFs) encoded in parts that encode and decode on
+/// threads of their own; decoding then fills a table sized once (serde's
+/// own map decoding grows it step by step, rehashing every key again).
+/// Used as `#[serde(with = "crate::snapshot::split_map")]`.
+pub(crate) mod split_map {
+    use super::options;
+    use bincode::Options;
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::HashMap;
+    use std::hash::Hash;
 
-    impl<'de, K, V> Visitor<'de> for Entries<K, V>
-    where
-        K: Deserialize<'de> + Eq + Hash,
-        V: Deserialize<'de>,
-    {
-        type Value = HashMap<K, V>;
+    /// Parts per map: enough to keep a few cores busy.
+    const PARTS: usize = 4;
 
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a map")
-        }
+    /// One encoded part, written as a plain byte string.
+    struct Blob(Vec<u8>);
 
-        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
-            let mut map = HashMap::with_capacity(entries.size_hint().unwrap_or(0).min(1 << 24));
-            while let Some((k, v)) = entries.next_entry()? {
-                map.insert(k, v);
-            }
-            Ok(map)
+    impl Serialize for Blob {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(&self.0)
         }
     }
 
-    d.deserialize_map(Entries(PhantomData))
+    pub fn serialize<S, K, V>(map: &HashMap<K, V>, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        K: Serialize + Sync,
+        V: Serialize + Sync,
+    {
+        let entries: Vec<(&K, &V)> = map.iter().collect();
+        let size = entries.len().div_ceil(PARTS).max(1);
+        let blobs: Result<Vec<Blob>, String> = std::thread::scope(|scope| {
+            let parts: Vec<_> = entries
+                .chunks(size)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut out = Vec::new();
+                        options().serialize_into(&mut out, part).map(|()| out)
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .map(|p| {
+                    p.join()
+                        .expect("encoding never panics")
+                        .map(Blob)
+                        .map_err(|e| e.to_string())
+                })
+                .collect()
+        });
+        blobs.map_err(S::Error::custom)?.serialize(s)
+    }
+
+    pub fn deserialize<'de, D, K, V>(d: D) -> Result<HashMap<K, V>, D::Error>
+    where
+        D: Deserializer<'de>,
+        K: DeserializeOwned + Eq + Hash + Send,
+        V: DeserializeOwned + Send,
+    {
+        let blobs: Vec<&'de [u8]> = Vec::deserialize(d)?;
+        let parts: Result<Vec<Vec<(K, V)>>, String> = std::thread::scope(|scope| {
+            let parts: Vec<_> = blobs
+                .iter()
+                .map(|blob| scope.spawn(move || options().deserialize::<Vec<(K, V)>>(blob)))
+                .collect();
+            parts
+                .into_iter()
+                .map(|p| {
+                    p.join()
+                        .expect("decoding never panics")
+                        .map_err(|e| e.to_string())
+                })
+                .collect()
+        });
+        let parts = parts.map_err(D::Error::custom)?;
+        let mut map = HashMap::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            map.extend(part);
+        }
+        Ok(map)
+    }
 }
 
 /// Records with `&'static str` fields (a few fixed status words) are

@@ -291,7 +291,7 @@ pub struct State {
     /// Boxed: a VIF is large, and a hash table keeps up to twice as many
     /// slots as entries; with the records inline, the empty slots of a
     /// million VIFs would cost as much memory again as the VIFs.
-    #[serde(deserialize_with = "crate::snapshot::presized")]
+    #[serde(with = "crate::snapshot::split_map")]
     pub vifs: HashMap<String, Box<Vif>>,
     /// VIFs each account sees in a region: its own, and (hosted VIFs) those
     /// on connections it owns.

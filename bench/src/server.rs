@@ -141,10 +141,10 @@ impl ServerProcess {
         rss_kib(self.pid())
     }
 
-    /// Stops the server the way an operator would (SIGTERM), so that it
-    /// shuts down cleanly, and waits for it to exit.
-    pub fn terminate(&mut self, timeout: Duration) -> Result<ExitStatus, String> {
-        terminate(&mut self.child, timeout)
+    /// SIGKILL: no shutdown hook runs, as in a crash.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -18,6 +18,8 @@ address; a restarted server goes on handing out new IDs.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import random
 import signal
@@ -30,10 +32,10 @@ from botocore.exceptions import ClientError, EndpointConnectionError, HTTPClient
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from dxserver import Server
-from support import CUSTOMER, PARTNER, THIRD, speed_to_bandwidth
+from support import CUSTOMER, PARTNER, THIRD, http, speed_to_bandwidth
 from support_state import (
-    Endpoint, admin_json, arn, crash, diff, export_doc, fault, run_dxlocal, serve_expecting_exit,
-    snapshot, state_server,
+    Endpoint, ListeningServer, admin_json, arn, crash, diff, export_doc, fault, resource_count, run_dxlocal,
+    serve_expecting_exit, snapshot, state_server,
 )
 
 CYCLES = int(os.environ.get("DXLOCAL_CRASH_CYCLES", "5"))
@@ -441,14 +443,17 @@ def invariants(workers, views) -> list:
     return problems
 
 
-def test_crash_cycles_lose_no_acknowledged_write(tmp_path, cbor_session):
+# Also with snapshots taken every few calls, so kills land while one is
+# being written and restarts start from one.
+@pytest.mark.parametrize("extra", [(), ("--snapshot-every", "40")], ids=["journal", "snapshots"])
+def test_crash_cycles_lose_no_acknowledged_write(tmp_path, cbor_session, extra):
     state_dir = tmp_path / "state"
     # A failing run can be repeated with DXLOCAL_CRASH_SEED (printed below).
     seed = int(os.environ.get("DXLOCAL_CRASH_SEED", time.time_ns() % 1_000_000_007))
     rng = random.Random(seed)
     workers = [Worker(i, rng.randrange(1 << 30)) for i in range(WORKERS)]
     ids = IdLedger()
-    srv = state_server(state_dir)
+    srv = state_server(state_dir, *extra)
     port = srv.port
     ep = Endpoint(srv.url, cbor_session)
     for w in workers:
@@ -473,7 +478,7 @@ def test_crash_cycles_lose_no_acknowledged_write(tmp_path, cbor_session):
                 w.in_flight = False
 
             # Same directory, same port: the clients carry on as if nothing happened.
-            srv = state_server(state_dir, port=port)
+            srv = state_server(state_dir, *extra, port=port)
             health = admin_json(srv, "GET", "/_dxlocal/health")
             assert health["durable"] is True
             views = {w.index: w.read() for w in workers}
@@ -620,6 +625,110 @@ def test_clean_restart_keeps_everything(tmp_path, cbor_session):
         srv.stop()
 
 
+def _snapshot_files(state_dir):
+    return sorted(p.name for p in state_dir.iterdir() if p.name.startswith("snapshot-"))
+
+
+def test_restarts_from_a_snapshot_answer_exactly_as_before(tmp_path, cbor_session):
+    """With a snapshot every few calls, a restart loads the latest snapshot
+    and replays only the journal after it: after a clean stop and after a
+    crash it must answer exactly as before, timers and clock included."""
+    state_dir = tmp_path / "state"
+    every = ("--snapshot-every", "4")
+    srv = state_server(state_dir, *every)
+    try:
+        ep = Endpoint(srv.url, cbor_session)
+        ids = small_state(ep, srv)
+        before = snapshot(ep, ACCOUNTS, REGIONS)
+        offset = admin_json(srv, "GET", "/_dxlocal/health")["now"] - time.time()
+    finally:
+        srv.proc.send_signal(signal.SIGTERM)
+        assert srv.proc.wait(timeout=30) == 0
+        srv.stop()
+    assert len(_snapshot_files(state_dir)) == 1
+    with sqlite3.connect(state_dir / "dxlocal.sqlite3") as conn:
+        # Only the calls after the latest snapshot are left to replay.
+        assert conn.execute("SELECT count(*) FROM journal").fetchone()[0] < 4
+
+    srv = state_server(state_dir, *every)
+    try:
+        ep = Endpoint(srv.url, cbor_session)
+        after = snapshot(ep, ACCOUNTS, REGIONS)
+        assert after == before, diff(before, after)
+        health = admin_json(srv, "GET", "/_dxlocal/health")
+        assert health["now"] - time.time() == pytest.approx(offset, abs=5)
+        # More calls, some after the latest snapshot, then a crash.
+        partner = ep.dx(PARTNER)
+        loc, bw = _port(partner)
+        for i in range(6):
+            partner.create_connection(location=loc, bandwidth=bw, connectionName=f"more{i}")
+        before = snapshot(ep, ACCOUNTS, REGIONS)
+    finally:
+        crash(srv)
+    srv = state_server(state_dir, *every)
+    try:
+        ep = Endpoint(srv.url, cbor_session)
+        after = snapshot(ep, ACCOUNTS, REGIONS)
+        assert after == before, diff(before, after)
+        # The pending timed fault survived both restarts.
+        srv.advance(481)
+        conn = ep.dx(PARTNER).describe_connections(connectionId=ids["conn"])["connections"][0]
+        assert conn["connectionState"] == "available"
+        # The generator goes on from where it was: the next ID is new.
+        new = ep.dx(PARTNER).create_connection(location=loc, bandwidth=bw, connectionName="next")["connectionId"]
+        assert new not in json.dumps(before)
+        # A reset of a snapshotted directory starts a fresh history.
+        srv.reset()
+        assert resource_count(snapshot(ep, ACCOUNTS, REGIONS)) == 0
+    finally:
+        srv.stop()
+    srv = state_server(state_dir, *every)
+    try:
+        assert resource_count(snapshot(Endpoint(srv.url, cbor_session), ACCOUNTS, REGIONS)) == 0
+    finally:
+        srv.stop()
+
+
+def test_snapshot_documents_round_trip(tmp_path, cbor_session):
+    """Once the history was folded into a snapshot, export carries the
+    snapshot (document version 2); such a document imports into a fresh
+    server, a state directory offline, and back out of it."""
+    srv = ListeningServer(["--snapshot-every", "3"])
+    other = ListeningServer([])
+    try:
+        ep = Endpoint(srv.url, cbor_session)
+        small_state(ep, srv)
+        before = snapshot(ep, ACCOUNTS, REGIONS)
+        doc = export_doc(srv)
+        assert doc["version"] == 2 and doc["snapshot"] and doc["calls"] == []
+        resp = http("PUT", other.url + "/_dxlocal/state", json.dumps(doc).encode())
+        assert resp.status == 200, resp.body
+        after = snapshot(Endpoint(other.url, cbor_session), ACCOUNTS, REGIONS)
+        assert after == before, diff(before, after)
+        # A damaged snapshot changes nothing.
+        bad = dict(doc, snapshot=base64.b64encode(b"not an engine").decode())
+        resp = http("PUT", other.url + "/_dxlocal/state", json.dumps(bad).encode())
+        assert resp.status == 422, resp.body
+        assert snapshot(Endpoint(other.url, cbor_session), ACCOUNTS, REGIONS) == before
+    finally:
+        srv.stop()
+        other.stop()
+    state_dir = tmp_path / "state"
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc))
+    out = run_dxlocal(["state", "import", str(path), "--state-dir", str(state_dir)])
+    assert out.returncode == 0, out.stderr
+    out = run_dxlocal(["state", "export", "-", "--state-dir", str(state_dir)])
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["snapshot"] == doc["snapshot"]
+    srv = state_server(state_dir)
+    try:
+        after = snapshot(Endpoint(srv.url, cbor_session), ACCOUNTS, REGIONS)
+        assert after == before, diff(before, after)
+    finally:
+        srv.stop()
+
+
 def test_state_dir_from_the_environment(tmp_path, monkeypatch):
     state_dir = tmp_path / "from-env"
     monkeypatch.setenv("DXLOCAL_STATE_DIR", str(state_dir))
@@ -696,7 +805,7 @@ def test_newer_format_exits_2(tmp_path):
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
     proc = serve_expecting_exit(state_dir)
-    _assert_refused(proc, "format version 99", "reads up to 1")
+    _assert_refused(proc, "format version 99", "reads up to 2")
     # Refusing must not rewrite the directory for this version.
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone() == ("99",)

@@ -632,8 +632,43 @@ fn goal_startup_empty(cx: &mut Ctx) -> Result<(), String> {
     Ok(())
 }
 
-/// Goal 4b: restart from a state directory holding `--vifs` VIFs, loaded
-/// over HTTP by a durable server that was then stopped with SIGTERM.
+/// One timed restart from a state directory, checked to hold what was
+/// loaded, then stopped with SIGTERM (which lets it write a snapshot).
+fn timed_restart(
+    cx: &Ctx,
+    serve: &dyn Fn(u16) -> Vec<OsString>,
+    layout: &Layout,
+    check: bool,
+) -> Result<startup::Timed, String> {
+    let n = layout.vifs;
+    let mut t = startup::start_timed(&cx.path, serve, Duration::from_secs(600))?;
+    if check {
+        let ep = Endpoint::parse(&format!("http://127.0.0.1:{}", t.port))?;
+        let seen = cx
+            .rt
+            .block_on(count_vifs(&ep, &layout.customer(0).to_string()))?;
+        let want = n.div_ceil(layout.customers);
+        if seen < n / layout.customers || seen > want {
+            return Err(format!(
+                "after the restart customer {} sees {seen} VIFs, loaded {want}",
+                layout.customer(0)
+            ));
+        }
+    }
+    let status = server::terminate(&mut t.child, Duration::from_secs(120))?;
+    if !status.success() {
+        return Err(format!(
+            "the restarted server exited with {status} on SIGTERM"
+        ));
+    }
+    Ok(t)
+}
+
+/// Goal 4b/4c: restart from a state directory holding `--vifs` VIFs,
+/// loaded over HTTP by a durable server. The loading server is killed
+/// (SIGKILL), so the first restart (4c) loads the latest periodic snapshot
+/// and replays the journal after it; that server is stopped with SIGTERM,
+/// which snapshots the rest, and the restarts after that are 4b.
 fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
     let n = cx.args.vifs;
     let dir = TempDir::new(cx.args.state_parent.as_deref(), "durable-state")?;
@@ -657,15 +692,13 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
         load::load(&ep, Protocol::Json, &locs, &layout, conc).await
     })?;
     let load_secs = t.elapsed().as_secs_f64();
-    let status = server.terminate(Duration::from_secs(60))?;
-    if !status.success() {
-        return Err(format!(
-            "the durable server exited with {status} on SIGTERM{}",
-            server.stderr_text()
-        ));
-    }
+    server.kill();
     drop(server);
-    let journal_bytes = dir_size(&dir.0);
+    let crashed_dir = dir_files(&dir.0);
+
+    eprintln!("goal 4c: restart after kill -9");
+    let crash = timed_restart(cx, &serve, &layout, true)?;
+    let stopped_dir = dir_files(&dir.0);
 
     let runs = cx.args.restart_runs.max(1);
     let mut starts = Vec::new();
@@ -673,30 +706,10 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
     let mut cpu = Vec::new();
     for i in 0..runs {
         eprintln!("goal 4b: restart {}/{runs}", i + 1);
-        let mut t = startup::start_timed(&cx.path, &serve, Duration::from_secs(600))?;
+        let t = timed_restart(cx, &serve, &layout, i == 0)?;
         starts.push(t.ready_after);
         rss.extend(t.rss_kib());
         cpu.extend(t.cpu);
-        if i == 0 {
-            // The restarted server must hold what was loaded.
-            let ep = Endpoint::parse(&format!("http://127.0.0.1:{}", t.port))?;
-            let seen = cx
-                .rt
-                .block_on(count_vifs(&ep, &layout.customer(0).to_string()))?;
-            let want = n.div_ceil(layout.customers);
-            if seen < n / layout.customers || seen > want {
-                return Err(format!(
-                    "after the restart customer {} sees {seen} VIFs, loaded {want}",
-                    layout.customer(0)
-                ));
-            }
-        }
-        let status = server::terminate(&mut t.child, Duration::from_secs(60))?;
-        if !status.success() {
-            return Err(format!(
-                "the restarted server exited with {status} on SIGTERM"
-            ));
-        }
     }
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let med = startup::median(starts.clone());
@@ -705,9 +718,14 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
             .map(|c| Duration::from_secs_f64(c.on_cpu_s))
             .collect(),
     );
+    let on_cpu = |c: Option<startup::CpuTimes>| {
+        c.map_or(String::new(), |c| {
+            format!(" ({} on CPU)", fmt_ms(c.on_cpu_s * 1e3))
+        })
+    };
     cx.rows.push(Row {
         goal: "4b".into(),
-        what: format!("start-up from --state-dir with {n} VIFs"),
+        what: format!("start-up from --state-dir with {n} VIFs, after SIGTERM"),
         value: if cpu.is_empty() {
             format!("{} (median of {runs})", fmt_ms(ms(med)))
         } else {
@@ -733,22 +751,49 @@ fn goal_startup_state(cx: &mut Ctx) -> Result<(), String> {
             "rss_after_restart_kib": rss,
             "durable_load_s": load_secs,
             "durable_load_vifs_per_s": n as f64 / load_secs,
-            "state_dir_bytes": journal_bytes,
+            "state_dir_files": stopped_dir,
+        }),
+    });
+    cx.rows.push(Row {
+        goal: "4c".into(),
+        what: format!("start-up from --state-dir with {n} VIFs, after kill -9"),
+        value: format!("{}{}", fmt_ms(ms(crash.ready_after)), on_cpu(crash.cpu)),
+        baseline: cx
+            .empty_start
+            .map_or("-".into(), |e| format!("empty {}", fmt_ms(ms(e)))),
+        ratio: cx
+            .empty_start
+            .and_then(|e| ratio(ms(crash.ready_after), ms(e))),
+        rounds: None,
+        limit: "<= 3 s".into(),
+        pass: Some(crash.ready_after <= Duration::from_secs(3)),
+        detail: json!({
+            "vifs": n,
+            "restart_ms": ms(crash.ready_after),
+            "restart_cpu_s": crash.cpu.map(|c| c.on_cpu_s),
+            "rss_after_restart_kib": crash.rss_kib(),
+            "state_dir_files": crashed_dir,
         }),
     });
     Ok(())
 }
 
-fn dir_size(p: &Path) -> u64 {
-    std::fs::read_dir(p)
+/// Name and size of each file in `p`: which snapshot, how much journal.
+fn dir_files(p: &Path) -> Value {
+    let mut files: Vec<(String, u64)> = std::fs::read_dir(p)
         .map(|rd| {
             rd.flatten()
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
+                .filter_map(|e| Some((e.file_name().into_string().ok()?, e.metadata().ok()?)))
+                .filter(|(_, m)| m.is_file())
+                .map(|(n, m)| (n, m.len()))
+                .collect()
         })
-        .unwrap_or(0)
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .map(|(name, bytes)| json!({"name": name, "bytes": bytes}))
+        .collect()
 }
 
 async fn count_vifs(ep: &Endpoint, account: &str) -> Result<usize, String> {

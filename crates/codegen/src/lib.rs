@@ -93,6 +93,10 @@ struct Gen<'m> {
 
 /// Names the generated module imports; a shape with one of these names
 /// would shadow them.
+/// Generated structs the engine stores in its state, and so writes into
+/// snapshots: they derive serde (every enum does).
+const SNAPSHOT_SHAPES: &[&str] = &["Tag", "ResiliencyGroup", "ResiliencyGroupAssociation"];
+
 const RESERVED: &[&str] = &[
     "Value",
     "Decode",
@@ -194,7 +198,7 @@ impl<'m> Gen<'m> {
         let o = &mut self.out;
         let _ = writeln!(
             o,
-            "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]"
+            "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]"
         );
         let _ = writeln!(o, "pub enum {name} {{");
         for (i, v) in variants.iter().enumerate() {
@@ -341,9 +345,16 @@ impl<'m> Gen<'m> {
             .map(|r| r.iter().map(|v| v.as_str().unwrap()).collect())
             .unwrap_or_default();
         let mut def = String::new();
+        // Only the shapes the engine keeps in its state get serde derives
+        // (engine snapshots); the rest would only cost compile time.
+        let serde = if SNAPSHOT_SHAPES.contains(&name) {
+            ", serde::Serialize, serde::Deserialize"
+        } else {
+            ""
+        };
         let _ = writeln!(
             def,
-            "#[derive(Debug, Clone, Default, PartialEq)]\npub struct {name} {{"
+            "#[derive(Debug, Clone, Default, PartialEq{serde})]\npub struct {name} {{"
         );
         for (m, spec) in members {
             let target = spec["shape"].as_str().unwrap();

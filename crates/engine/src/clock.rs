@@ -1,5 +1,7 @@
+use serde::{Deserialize, Serialize};
+
 /// How the emulator's transitions are timed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lifecycle {
     /// Every delay is zero: a mutation's response still shows the
     /// intermediate state, the next read shows the settled one.
@@ -27,7 +29,7 @@ impl std::str::FromStr for Lifecycle {
 
 /// The virtual clock: wall time (passed in by the caller) shifted by what
 /// the admin API advanced, or frozen in manual mode.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Clock {
     lifecycle: Lifecycle,
     /// Seconds added by `advance`.

@@ -2,8 +2,9 @@
 //! change: quotas (AWS raises them over time) and transition timers.
 
 use crate::clock::Lifecycle;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EngineConfig {
     pub lifecycle: Lifecycle,
     /// Seed for reproducible IDs; `None` draws from the OS.
@@ -26,7 +27,7 @@ pub struct EngineConfig {
 }
 
 /// Service quotas (resources.md §21), all configurable.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Quotas {
     pub connections_per_location: usize,
     pub private_public_vifs_per_connection: usize,
@@ -100,7 +101,7 @@ impl Default for Quotas {
 
 /// Realistic transition delays in seconds (resources.md §22). The instant
 /// lifecycle turns every one of them into zero.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delays {
     pub connection_requested_to_pending: f64,
     pub connection_pending_to_available: f64,

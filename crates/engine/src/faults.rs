@@ -12,9 +12,10 @@ use crate::state::ConnKind;
 use crate::timers::Event;
 use crate::Engine;
 use dxlocal_model::{BGPPeerState, BGPStatus, ConnectionState, LagState, VirtualInterfaceState};
+use serde::{Deserialize, Serialize};
 
 /// A fault to inject or clear.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Fault {
     /// A connection (or LAG member, or interconnect) loses its link.
     ConnectionDown {

@@ -1,17 +1,87 @@
 //! Resource identifiers, from one seedable generator so that a run with
 //! `--seed` hands out the same IDs every time.
 
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+
+/// `rand`'s `StdRng` (ChaCha12) by its own name: the same numbers for a
+/// seed, and serializable, so a snapshot carries the generator's position.
+pub type StdRng = rand_chacha::ChaCha12Rng;
 
 const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const AUTH_KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
 
 pub struct IdGen {
     rng: StdRng,
-    /// Every ID handed out, so none is ever reused in a run.
-    issued: HashSet<String>,
+    /// Every ID handed out, so none is ever reused in a run; kept as a
+    /// stable 64-bit hash rather than the ID, which would be a second copy
+    /// of every ID in the state.
+    issued: HashSet<u64, Premixed>,
+}
+
+/// The set's values are hashes already: one multiply spreads them over
+/// the table, where SipHash would cost a noticeable part of loading a
+/// snapshot with millions of IDs.
+#[derive(Clone, Copy, Default)]
+struct Premixed;
+
+impl std::hash::BuildHasher for Premixed {
+    type Hasher = PremixedHasher;
+    fn build_hasher(&self) -> PremixedHasher {
+        PremixedHasher(0)
+    }
+}
+
+struct PremixedHasher(u64);
+
+impl std::hash::Hasher for PremixedHasher {
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(26)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// How an `IdGen` is saved: the issued set as a plain list, so loading
+/// can size the set once instead of growing it step by step.
+#[derive(Serialize, Deserialize)]
+struct IdGenRepr {
+    rng: StdRng,
+    issued: Vec<u64>,
+}
+
+impl Serialize for IdGen {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        IdGenRepr {
+            rng: self.rng.clone(),
+            issued: self.issued.iter().copied().collect(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdGen {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = IdGenRepr::deserialize(d)?;
+        let mut issued = HashSet::with_capacity_and_hasher(r.issued.len(), Premixed);
+        issued.extend(r.issued);
+        Ok(IdGen { rng: r.rng, issued })
+    }
+}
+
+/// FNV-1a: stable across builds and platforms, since the set is saved in
+/// snapshots.
+fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl IdGen {
@@ -22,7 +92,7 @@ impl IdGen {
         };
         IdGen {
             rng,
-            issued: HashSet::new(),
+            issued: HashSet::default(),
         }
     }
 
@@ -33,7 +103,7 @@ impl IdGen {
     fn unique(&mut self, mut make: impl FnMut(&mut StdRng) -> String) -> String {
         loop {
             let id = make(&mut self.rng);
-            if self.issued.insert(id.clone()) {
+            if self.issued.insert(id_hash(&id)) {
                 return id;
             }
         }

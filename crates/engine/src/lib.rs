@@ -17,6 +17,7 @@ mod ids;
 pub mod inventory;
 mod ops;
 mod service;
+pub mod snapshot;
 mod state;
 mod timers;
 mod tracked;

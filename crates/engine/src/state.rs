@@ -10,6 +10,7 @@ use dxlocal_model::{
     DirectConnectGatewayAttachmentState, DirectConnectGatewayAttachmentType,
     DirectConnectGatewayState, GatewayType, Tag, VirtualInterfaceState,
 };
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use crate::tracked::{Mark, Observed, Tracked};
@@ -22,7 +23,7 @@ pub fn scope(account: &str, region: &str) -> Scope {
 }
 
 /// What a `dxcon-` resource is: they share one ID space and ARN type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConnKind {
     Dedicated,
     /// Allocated by a partner on its interconnect or LAG (`parent_id`),
@@ -47,7 +48,7 @@ pub struct MacSecKey {
     pub start_on: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Connection {
     pub id: String,
     pub owner: String,
@@ -81,7 +82,7 @@ impl Connection {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BgpPeer {
     pub id: String,
     pub asn: i64,
@@ -97,7 +98,7 @@ pub struct BgpPeer {
     pub aws_logical_device_id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VifType {
     Private,
     Public,
@@ -114,7 +115,7 @@ impl VifType {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Vif {
     pub id: String,
     /// The VIF's owner: the creator, or for a hosted VIF the accepter.
@@ -158,7 +159,7 @@ impl Vif {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DxGateway {
     pub id: String,
     pub owner: String,
@@ -169,7 +170,7 @@ pub struct DxGateway {
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attachment {
     pub gateway_id: String,
     pub vif_id: String,
@@ -180,7 +181,7 @@ pub struct Attachment {
 }
 
 /// A DX gateway's association with a VGW or TGW (possibly in another account).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Association {
     pub id: String,
     pub gateway_id: String,
@@ -203,7 +204,7 @@ impl Association {
 }
 
 /// A cross-account request to associate (or re-prefix) a gateway.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Proposal {
     pub id: String,
     pub gateway_id: String,
@@ -219,7 +220,7 @@ pub struct Proposal {
 }
 
 /// The first answer to an idempotent call, replayed for a retry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Replay {
     Group(dxlocal_model::ResiliencyGroup),
     Associations(Vec<dxlocal_model::ResiliencyGroupAssociation>),
@@ -242,7 +243,7 @@ pub struct FailoverTest {
 
 /// A link aggregation group. Its state is derived from its members once
 /// one of them has been provisioned.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Lag {
     pub id: String,
     pub owner: String,
@@ -265,7 +266,7 @@ pub struct Lag {
 }
 
 /// A resiliency group and its member connections (resources.md §19).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResiliencyGroup {
     pub id: String,
     pub owner: String,
@@ -283,13 +284,17 @@ pub struct ResiliencyGroup {
 
 /// Everything Direct Connect holds, with its indexes. Index vectors keep
 /// creation order, which is the order Describe calls answer in.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct State {
     pub connections: Tracked<Connection>,
     /// Connections by owner and region.
     pub connections_by_owner: HashMap<Scope, Vec<String>>,
 
-    pub vifs: Tracked<Vif>,
+    /// Boxed: a VIF is large, and a hash table keeps up to twice as many
+    /// slots as entries; with the records inline, the empty slots of a
+    /// million VIFs would cost as much memory again as the VIFs.
+    #[serde(with = "crate::snapshot::split_tracked")]
+    pub vifs: Tracked<Box<Vif>>,
     /// VIFs each account sees in a region: its own, and (hosted VIFs) those
     /// on connections it owns.
     pub vifs_by_viewer: HashMap<Scope, Vec<String>>,
@@ -444,7 +449,7 @@ impl State {
                 .or_default()
                 .push(v.id.clone());
         }
-        self.vifs.insert(v.id.clone(), v);
+        self.vifs.insert(v.id.clone(), Box::new(v));
     }
 
     pub fn remove_vif(&mut self, id: &str) {
@@ -595,7 +600,7 @@ impl State {
             .get(connection_id)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.vifs.get(id))
+            .filter_map(|id| self.vifs.get(id).map(|v| &**v))
     }
 
     /// Attachments to a gateway that still hold a slot (not `detached`).

@@ -7,12 +7,13 @@ use dxlocal_model::{
     BGPPeerState, ConnectionState, DirectConnectGatewayAssociationProposalState,
     DirectConnectGatewayAssociationState, DirectConnectGatewayState, VirtualInterfaceState,
 };
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Something that happens by itself. Each carries the state it expects to
 /// find, so an event overtaken by an API call (the VIF was deleted while
 /// still `pending`) is dropped instead of undoing that call.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Event {
     Connection {
         id: String,
@@ -89,7 +90,7 @@ pub enum Event {
 }
 
 /// Due events in time order; ties keep insertion order.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Timers {
     queue: BTreeMap<(i64, u64), Event>,
     seq: u64,

@@ -81,6 +81,49 @@ impl<T> Default for Tracked<T> {
     }
 }
 
+impl<T> Tracked<T> {
+    /// A table of records nobody has touched yet (a snapshot's).
+    pub fn from_map(map: HashMap<String, T>) -> Self {
+        Tracked {
+            map,
+            ..Tracked::default()
+        }
+    }
+}
+
+/// Stored as the plain map: what was touched belongs to a call, not to the
+/// state.
+impl<T: serde::Serialize> serde::Serialize for Tracked<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.map.serialize(s)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Tracked<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        HashMap::deserialize(d).map(Tracked::from_map)
+    }
+}
+
+/// Big records live boxed in their map (see `State::vifs`).
+impl<T: Observed> Observed for Box<T> {
+    fn kind(&self) -> &'static str {
+        (**self).kind()
+    }
+    fn mark(&self) -> Mark {
+        (**self).mark()
+    }
+    fn account(&self) -> &str {
+        (**self).account()
+    }
+    fn region(&self) -> Option<&str> {
+        (**self).region()
+    }
+    fn event_id(&self, key: &str) -> String {
+        (**self).event_id(key)
+    }
+}
+
 impl<T> Deref for Tracked<T> {
     type Target = HashMap<String, T>;
     fn deref(&self) -> &HashMap<String, T> {

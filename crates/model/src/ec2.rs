@@ -13,7 +13,7 @@ use std::fmt;
 pub const EC2_API_VERSION: &str = "2016-11-15";
 
 /// A resource tag (`Key`/`Value` in requests, `key`/`value` in responses).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     pub key: String,
     pub value: String,
@@ -60,7 +60,7 @@ impl Filter {
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $($variant),+
         }
@@ -173,7 +173,7 @@ string_enum! {
 }
 
 /// `VpcCidrBlockAssociation`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcCidrBlockAssociation {
     /// `vpc-cidr-assoc-` + 17 hex digits.
     pub association_id: String,
@@ -183,7 +183,7 @@ pub struct VpcCidrBlockAssociation {
 }
 
 /// `Vpc`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Vpc {
     pub vpc_id: String,
     pub owner_id: String,
@@ -199,14 +199,14 @@ pub struct Vpc {
 }
 
 /// `VpcAttachment`: a virtual private gateway's link to a VPC.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcAttachment {
     pub vpc_id: String,
     pub state: AttachmentState,
 }
 
 /// `VpnGateway` (a virtual private gateway, VGW).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpnGateway {
     pub vpn_gateway_id: String,
     pub state: VpnState,
@@ -232,7 +232,7 @@ impl VpnGateway {
 
 /// `TransitGatewayRequestOptions` as sent: the enable/disable values stay
 /// raw strings so that the engine can refuse a bad one with EC2's error.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TransitGatewayRequestOptions {
     pub amazon_side_asn: Option<i64>,
     pub transit_gateway_cidr_blocks: Vec<String>,
@@ -247,7 +247,7 @@ pub struct TransitGatewayRequestOptions {
 
 /// `TransitGatewayOptions`. `encryptionSupport` is modeled by EC2 but left
 /// out: no Direct Connect flow reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TransitGatewayOptions {
     pub amazon_side_asn: i64,
     pub transit_gateway_cidr_blocks: Vec<String>,
@@ -265,7 +265,7 @@ pub struct TransitGatewayOptions {
 }
 
 /// `TransitGateway` (TGW).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TransitGateway {
     pub transit_gateway_id: String,
     /// `arn:aws:ec2:<region>:<owner>:transit-gateway/<id>`.
@@ -280,7 +280,7 @@ pub struct TransitGateway {
 }
 
 /// `TransitGatewayAttachmentAssociation`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TransitGatewayAttachmentAssociation {
     pub transit_gateway_route_table_id: String,
     pub state: TransitGatewayAssociationState,
@@ -288,7 +288,7 @@ pub struct TransitGatewayAttachmentAssociation {
 
 /// `TransitGatewayAttachment`: a resource (here a Direct Connect gateway)
 /// linked to a transit gateway.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TransitGatewayAttachment {
     pub transit_gateway_attachment_id: String,
     pub transit_gateway_id: String,

@@ -133,7 +133,9 @@ impl Decode for AcceptDirectConnectGatewayAssociationProposalResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum AddressFamily {
     #[default]
     Ipv4,
@@ -713,7 +715,9 @@ fn decode_as_path_segment_list(
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum AsPathType {
     #[default]
     Seq,
@@ -1600,7 +1604,9 @@ fn decode_bgp_peer_list(
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum BGPPeerState {
     #[default]
     Verifying,
@@ -1667,7 +1673,9 @@ fn decode_bgp_peer_state(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum BGPStatus {
     #[default]
     Up,
@@ -1728,7 +1736,9 @@ fn decode_bandwidth(v: &Value, d: &mut Decoder, p: &Path<'_>) -> Result<String, 
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum BillingMode {
     #[default]
     PayAsYouGo,
@@ -2699,7 +2709,9 @@ fn decode_connection_name(v: &Value, d: &mut Decoder, p: &Path<'_>) -> Result<St
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum ConnectionState {
     #[default]
     Ordering,
@@ -6573,7 +6585,9 @@ fn decode_direct_connect_gateway_association_proposal_list(
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum DirectConnectGatewayAssociationProposalState {
     #[default]
     Requested,
@@ -6636,7 +6650,9 @@ fn decode_direct_connect_gateway_association_proposal_state(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum DirectConnectGatewayAssociationState {
     #[default]
     Associating,
@@ -6822,7 +6838,9 @@ fn decode_direct_connect_gateway_attachment_list(
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum DirectConnectGatewayAttachmentState {
     #[default]
     Attaching,
@@ -6889,7 +6907,9 @@ fn decode_direct_connect_gateway_attachment_state(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum DirectConnectGatewayAttachmentType {
     #[default]
     TransitVirtualInterface,
@@ -6987,7 +7007,9 @@ fn decode_direct_connect_gateway_name(
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum DirectConnectGatewayState {
     #[default]
     Pending,
@@ -7429,7 +7451,9 @@ fn decode_gateway_identifier(
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum GatewayType {
     #[default]
     VirtualPrivateGateway,
@@ -7567,7 +7591,9 @@ impl Decode for GetResiliencyGroupResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum HasLogicalRedundancy {
     #[default]
     Unknown,
@@ -7907,7 +7933,9 @@ fn decode_interconnect_name(
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum InterconnectState {
     #[default]
     Requested,
@@ -8365,7 +8393,9 @@ fn decode_lag_name(v: &Value, d: &mut Decoder, p: &Path<'_>) -> Result<String, D
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum LagState {
     #[default]
     Requested,
@@ -9041,7 +9071,9 @@ fn decode_loa_content(v: &Value, d: &mut Decoder, p: &Path<'_>) -> Result<Blob, 
     d.blob(v, p)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum LoaContentType {
     #[default]
     ApplicationPdf,
@@ -10424,7 +10456,9 @@ impl Decode for NewTransitVirtualInterfaceAllocation {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum NniPartnerType {
     #[default]
     V1,
@@ -10672,7 +10706,9 @@ fn decode_region(v: &Value, d: &mut Decoder, p: &Path<'_>) -> Result<String, Dec
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum RequestBillingMode {
     #[default]
     PayAsYouGo,
@@ -10748,7 +10784,7 @@ fn decode_request_mac_sec(v: &Value, d: &mut Decoder, p: &Path<'_>) -> Result<bo
     d.boolean(v, p)
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResiliencyGroup {
     pub resiliency_group_id: Option<String>,
     pub resiliency_group_arn: Option<String>,
@@ -10862,7 +10898,7 @@ fn decode_resiliency_group_arn(
     Ok(s)
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResiliencyGroupAssociation {
     pub resiliency_group_id: Option<String>,
     pub connection_arn: Option<String>,
@@ -10937,7 +10973,9 @@ fn decode_resiliency_group_association_list(
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum ResiliencyGroupAssociationState {
     #[default]
     Associating,
@@ -11031,7 +11069,9 @@ fn decode_resiliency_group_name(
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum ResiliencyGroupState {
     #[default]
     Pending,
@@ -11203,7 +11243,9 @@ fn decode_resiliency_group_summary_list(
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum ResiliencyGroupType {
     #[default]
     Managed,
@@ -11256,7 +11298,9 @@ fn decode_resiliency_group_type(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum ResiliencyModel {
     #[default]
     MaximumResiliency,
@@ -11506,7 +11550,9 @@ fn decode_route_cidr(v: &Value, d: &mut Decoder, p: &Path<'_>) -> Result<String,
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum RouteDirection {
     #[default]
     Accepted,
@@ -12086,7 +12132,7 @@ impl Decode for StopBgpFailoverTestResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     pub key: String,
     pub value: Option<String>,
@@ -13557,7 +13603,9 @@ fn decode_virtual_interface_region(
     Ok(s)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum VirtualInterfaceState {
     #[default]
     Confirming,

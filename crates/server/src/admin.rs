@@ -101,8 +101,8 @@ fn endpoint(
         }
         "state" if method == "PUT" => import(app, body),
         "state" => {
-            let _engine = app.engine.lock();
-            let doc = persist::export(&app.history.lock());
+            let engine = app.engine.lock();
+            let doc = persist::export(&app.history.lock(), &engine);
             Ok((reply(200, &doc), None))
         }
         _ => {
@@ -112,16 +112,19 @@ fn endpoint(
             let wall = engine.monotonic_wall(wall_now());
             match mutate(&mut engine, path, body, wall) {
                 Ok(answer) => {
-                    let commit = app.history.lock().record(Record {
-                        kind: "admin".into(),
-                        target: path.to_string(),
-                        account: String::new(),
-                        region: String::new(),
-                        protocol: String::new(),
-                        body: body.to_vec(),
-                        wall,
-                        status: 200,
-                    });
+                    let commit = app.history.lock().record(
+                        Record {
+                            kind: "admin".into(),
+                            target: path.to_string(),
+                            account: String::new(),
+                            region: String::new(),
+                            protocol: String::new(),
+                            body: body.to_vec(),
+                            wall,
+                            status: 200,
+                        },
+                        &engine,
+                    );
                     Ok((ok(answer), commit))
                 }
                 Err((status, code, message)) => Err(Failure::new(status, code, message)),
@@ -134,16 +137,16 @@ fn endpoint(
 /// the live state changes only if the whole document applies.
 fn import(app: &App, body: &[u8]) -> Result<(WireReply, Option<Ticket>), Failure> {
     let bad = |m: String| Failure::new(400, "BadRequest", m);
-    let (header, records) = persist::parse_document(body).map_err(bad)?;
-    let engine = persist::engine_from_document(&header, &records)
+    let doc = persist::parse_document(body).map_err(bad)?;
+    let engine = persist::engine_from_document(&doc)
         .map_err(|e| Failure::new(422, "StateNotApplicable", e))?;
-    let calls = records.len();
+    let calls = doc.records.len();
     let mut live = app.engine.lock();
     // The dashboard's history goes on across an import.
     let events = live.take_events();
     *live = engine;
     live.adopt_events(events, wall_now(), "import");
-    let commit = app.history.lock().replace(header, records);
+    let commit = app.history.lock().replace(doc);
     let now = live.now(wall_now());
     Ok((
         ok(json!({ "status": "ok", "calls": calls, "now": now })),

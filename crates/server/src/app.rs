@@ -30,8 +30,11 @@ impl App {
         let wall = wall_now();
         let fresh = persist::new_header(config.lifecycle, config.seed, wall, &config.quotas);
         let (engine, history) = match &config.state_dir {
-            Some(dir) => persist::open_state_dir(dir, fresh)?,
-            None => (persist::engine_for(&fresh)?, History::in_memory(fresh)),
+            Some(dir) => persist::open_state_dir(dir, fresh, config.snapshot_every)?,
+            None => (
+                persist::engine_for(&fresh)?,
+                History::in_memory(fresh, config.snapshot_every),
+            ),
         };
         Ok(App {
             engine: Mutex::new(engine),

@@ -58,7 +58,15 @@ pub struct ServerConfig {
     pub state_dir: Option<PathBuf>,
     /// Quota overrides, `name=value,…` (see `Quotas::NAMES`).
     pub quotas: String,
+    /// Fold the call history into a snapshot after this many state-changing
+    /// calls (0: never; memory mode then keeps every call for export).
+    pub snapshot_every: usize,
 }
+
+/// Default of `--snapshot-every`: replaying this many calls takes about a
+/// second, and a snapshot of a large state is written rarely enough that
+/// its cost (a pause to encode the engine) stays small per call.
+pub const DEFAULT_SNAPSHOT_EVERY: usize = 50_000;
 
 impl Default for ServerConfig {
     fn default() -> Self {
@@ -71,6 +79,7 @@ impl Default for ServerConfig {
             log_format: LogFormat::Text,
             state_dir: None,
             quotas: String::new(),
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         }
     }
 }
@@ -224,6 +233,17 @@ pub struct ServeArgs {
     )]
     pub quota: Vec<String>,
 
+    /// Take a snapshot of the state after this many state-changing calls,
+    /// so a restart loads it and replays only the calls after it; 0 never
+    /// does (a restart replays every call).
+    #[arg(
+        long,
+        env = "DXLOCAL_SNAPSHOT_EVERY",
+        default_value_t = DEFAULT_SNAPSHOT_EVERY,
+        value_name = "N"
+    )]
+    pub snapshot_every: usize,
+
     /// SigV4 verification: off (any secret works) or strict (signatures
     /// checked against --credentials). The admin API is never authenticated.
     #[arg(
@@ -265,6 +285,7 @@ impl ServeArgs {
             log_format: self.log_format,
             state_dir: self.state_dir.clone(),
             quotas: self.quota.join(","),
+            snapshot_every: self.snapshot_every,
         })
     }
 }

@@ -166,20 +166,23 @@ fn direct_connect(
         let commit = if persist::is_read_only(operation) {
             None
         } else {
-            app.history.lock().record(Record {
-                kind: "dx".into(),
-                target: operation.name().into(),
-                account: caller.account.clone(),
-                region: caller.region.clone(),
-                protocol: match protocol {
-                    Protocol::AwsJson => "json",
-                    Protocol::RpcV2Cbor => "cbor",
-                }
-                .into(),
-                body: body.to_vec(),
-                wall,
-                status: result.as_ref().map_or_else(|e| e.status, |_| 200),
-            })
+            app.history.lock().record(
+                Record {
+                    kind: "dx".into(),
+                    target: operation.name().into(),
+                    account: caller.account.clone(),
+                    region: caller.region.clone(),
+                    protocol: match protocol {
+                        Protocol::AwsJson => "json",
+                        Protocol::RpcV2Cbor => "cbor",
+                    }
+                    .into(),
+                    body: body.to_vec(),
+                    wall,
+                    status: result.as_ref().map_or_else(|e| e.status, |_| 200),
+                },
+                &engine,
+            )
         };
         (result, commit)
     };
@@ -290,16 +293,19 @@ fn ec2_call(
             } else {
                 body
             };
-            app.history.lock().record(Record {
-                kind: "ec2".into(),
-                target: request.action.clone(),
-                account: caller.account.clone(),
-                region: caller.region.clone(),
-                protocol: String::new(),
-                body: raw.to_vec(),
-                wall,
-                status: result.as_ref().map_or_else(|e| e.status, |_| 200),
-            })
+            app.history.lock().record(
+                Record {
+                    kind: "ec2".into(),
+                    target: request.action.clone(),
+                    account: caller.account.clone(),
+                    region: caller.region.clone(),
+                    protocol: String::new(),
+                    body: raw.to_vec(),
+                    wall,
+                    status: result.as_ref().map_or_else(|e| e.status, |_| 200),
+                },
+                &engine,
+            )
         };
         (result, commit)
     };

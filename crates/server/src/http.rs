@@ -128,6 +128,7 @@ pub(crate) async fn serve_app(
             eprintln!("dxlocal: shutdown gave up waiting for {open} connection(s)");
         }
     }
+    crate::persist::snapshot_on_shutdown(&app).await;
     Ok(())
 }
 

@@ -30,6 +30,7 @@ use dxlocal_model::ec2::{
     TransitGatewayState, Vpc, VpcState, VpnGateway, VpnState,
 };
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 /// How long a `deleted` gateway is still listed before it disappears
 /// (virtual seconds). Not scaled by the lifecycle: it is a visibility tail,
@@ -51,7 +52,7 @@ pub const TGW_AVAILABLE_DELAY_REALISTIC: f64 = 10.0;
 
 /// Delays of the EC2 transitions, in virtual seconds. The engine zeroes
 /// them in instant mode (`Ec2Delays::REALISTIC.map(|d| clock.delay(d))`).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Ec2Delays {
     /// CreateVpc: `pending` -> `available`.
     pub vpc_available: f64,
@@ -114,7 +115,7 @@ impl Default for Ec2Delays {
 }
 
 /// "Becomes `to` at virtual time `at`."
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 struct Transition<S> {
     to: S,
     at: f64,
@@ -134,7 +135,7 @@ impl<S: Copy> Transition<S> {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct VpcRecord {
     vpc: Vpc,
     becomes: Option<Transition<VpcState>>,
@@ -142,7 +143,7 @@ struct VpcRecord {
     vpn_gateway_id: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct TgwRecord {
     tgw: TransitGateway,
     becomes: Option<Transition<TransitGatewayState>>,
@@ -150,7 +151,7 @@ struct TgwRecord {
     purge_at: Option<f64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct TgwAttachmentRecord {
     att: TransitGatewayAttachment,
     becomes: Option<Transition<TransitGatewayAttachmentState>>,
@@ -166,7 +167,7 @@ impl TgwAttachmentRecord {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct VgwRecord {
     gw: VpnGateway,
     becomes: Option<Transition<VpnState>>,
@@ -177,7 +178,7 @@ struct VgwRecord {
 }
 
 /// Rows in creation order, found by ID.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Table<T> {
     next_seq: u64,
     rows: BTreeMap<u64, T>,
@@ -237,7 +238,7 @@ impl<T> Table<T> {
 }
 
 /// One account's resources in one region.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Scope {
     /// The region's default DHCP options set, made with the first VPC and
     /// shared by every VPC after it, as in a real account.
@@ -248,7 +249,7 @@ struct Scope {
 }
 
 /// What a queued transition applies to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum Target {
     Vpc(String),
     VpnGateway(String),
@@ -261,7 +262,7 @@ enum Target {
 /// A queued "something happens at `at`". Entries may be stale (the
 /// resource was deleted or its transition replaced); applying one re-reads
 /// the resource's own pending transition, so a stale entry does nothing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Due {
     at: f64,
     /// Ties in `at` resolve in scheduling order, keeping settles
@@ -309,7 +310,7 @@ pub enum Ec2Resource<'a> {
 /// what is stored; the engine calls [`Ec2State::settle`] with the current
 /// virtual time first (every [`Ec2State::execute`] does so itself) so that
 /// stored states include every transition that has fallen due.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Ec2State {
     /// account -> region -> resources.
     accounts: HashMap<String, HashMap<String, Scope>>,

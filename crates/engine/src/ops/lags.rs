@@ -213,7 +213,7 @@ fn adopt(eng: &mut Engine, conn_id: &str, lag_id: &str) {
         if let Some(mut v) = eng.state.vifs.get(&vid).cloned() {
             eng.state.remove_vif_keep_attachment(&vid);
             v.connection_id = lag_id.to_string();
-            eng.state.insert_vif(v);
+            eng.state.insert_vif(*v);
         }
     }
     let hosted: Vec<String> = eng

@@ -30,6 +30,7 @@ pub(super) fn visible<'a>(eng: &'a Engine, cx: &Cx, id: &str) -> Option<&'a Vif>
     eng.state
         .vifs
         .get(id)
+        .map(|v| &**v)
         .filter(|v| access::sees_vif(&cx.caller, v))
 }
 
@@ -643,7 +644,7 @@ pub fn describe_virtual_interfaces(
             .get(conn)
             .into_iter()
             .flatten()
-            .filter_map(|id| eng.state.vifs.get(id))
+            .filter_map(|id| eng.state.vifs.get(id).map(|v| &**v))
             .filter(sees)
             .map(to_api)
             .collect(),
@@ -653,7 +654,7 @@ pub fn describe_virtual_interfaces(
             .get(&scope(account, region))
             .into_iter()
             .flatten()
-            .filter_map(|id| eng.state.vifs.get(id))
+            .filter_map(|id| eng.state.vifs.get(id).map(|v| &**v))
             .map(to_api)
             .collect(),
     };

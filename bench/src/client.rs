@@ -220,6 +220,19 @@ pub struct Conn {
 }
 
 impl Conn {
+    /// `n` connections to `endpoint`, all opened before any is used.
+    pub async fn open_all(endpoint: &Endpoint, n: usize) -> Result<Vec<Conn>, String> {
+        let mut conns = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut c = Conn::new(endpoint.clone());
+            c.preconnect()
+                .await
+                .map_err(|e| format!("connecting to {}: {}", endpoint.authority, e.0))?;
+            conns.push(c);
+        }
+        Ok(conns)
+    }
+
     pub fn new(endpoint: Endpoint) -> Self {
         Conn {
             endpoint,

@@ -280,14 +280,7 @@ async fn run_target(
     warmup: Duration,
     duration: Duration,
 ) -> Result<Recorder, String> {
-    let mut conns = Vec::with_capacity(concurrency);
-    for _ in 0..concurrency {
-        let mut c = Conn::new(endpoint.clone());
-        c.preconnect()
-            .await
-            .map_err(|e| format!("connecting to {}: {}", endpoint.authority, e.0))?;
-        conns.push(c);
-    }
+    let conns = Conn::open_all(endpoint, concurrency).await?;
     let plan = Arc::new(plan.clone());
     let window = Window::new(warmup, duration);
     let handles: Vec<_> = conns
@@ -380,23 +373,11 @@ fn print_table(args: &FlowArgs, reports: &[TargetReport]) {
     print!("{out}");
 }
 
-fn summary_json(s: &Summary) -> serde_json::Value {
-    json!({
-        "requests": s.requests,
-        "errors": s.errors,
-        "req_per_sec": s.req_per_sec,
-        "p50_ms": s.p50_ms,
-        "p90_ms": s.p90_ms,
-        "p99_ms": s.p99_ms,
-        "max_ms": s.max_ms,
-    })
-}
-
 fn print_json(args: &FlowArgs, reports: &[TargetReport]) {
     let targets: Vec<_> = reports
         .iter()
         .map(|r| {
-            let mut v = summary_json(&r.summary());
+            let mut v = r.summary().to_json();
             v["name"] = json!(r.name);
             v["flows"] = json!(r.rec.flows);
             v["flows_per_sec"] = json!(r.flows_per_sec());
@@ -404,7 +385,7 @@ fn print_json(args: &FlowArgs, reports: &[TargetReport]) {
                 .rec
                 .per_op(r.secs, &flow::FLOW_ORDER)
                 .iter()
-                .map(|(op, s)| (op.to_string(), summary_json(s)))
+                .map(|(op, s)| (op.to_string(), s.to_json()))
                 .collect::<serde_json::Map<_, _>>()
                 .into();
             v["error_kinds"] = r

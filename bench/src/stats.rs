@@ -93,6 +93,21 @@ pub struct Summary {
     pub max_ms: f64,
 }
 
+impl Summary {
+    /// The summary as the bench's `--json` output shows it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "requests": self.requests,
+            "errors": self.errors,
+            "req_per_sec": self.req_per_sec,
+            "p50_ms": self.p50_ms,
+            "p90_ms": self.p90_ms,
+            "p99_ms": self.p99_ms,
+            "max_ms": self.max_ms,
+        })
+    }
+}
+
 /// Latency percentiles are over successful requests only: an error is
 /// often a fast rejection and would flatter the numbers.
 pub fn summarize(mut ok_nanos: Vec<u64>, errors: u64, secs: f64) -> Summary {

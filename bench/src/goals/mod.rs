@@ -334,18 +334,6 @@ fn error_rate(s: &Summary) -> f64 {
     }
 }
 
-fn summary_json(s: &Summary) -> Value {
-    json!({
-        "requests": s.requests,
-        "errors": s.errors,
-        "req_per_sec": s.req_per_sec,
-        "p50_ms": s.p50_ms,
-        "p90_ms": s.p90_ms,
-        "p99_ms": s.p99_ms,
-        "max_ms": s.max_ms,
-    })
-}
-
 fn with_errors(text: String, s: &Summary) -> String {
     if s.errors > 0 {
         format!("{text} ({} errors)", s.errors)
@@ -364,7 +352,7 @@ fn throughput_rows(cx: &mut Ctx, goal: &str, proto: Protocol, name: &str, m: &wo
     let clean = error_rate(&d) <= cx.args.max_error_rate;
     let r = ratio(d.req_per_sec, f.req_per_sec);
     let detail =
-        json!({"protocol": proto.name(), "dxlocal": summary_json(&d), "floor": summary_json(&f)});
+        json!({"protocol": proto.name(), "dxlocal": d.to_json(), "floor": f.to_json()});
     cx.rows.push(Row {
         goal: goal.into(),
         what: format!("{} {name}: throughput", proto.name()),
@@ -518,7 +506,7 @@ fn goal_moto(cx: &mut Ctx, ep: &Endpoint, locs: &[String]) -> Result<(), String>
             rounds: measured.round_ratio_range(),
             limit: "-".into(),
             pass: None,
-            detail: json!({"moto_command": cmd.describe(), "dxlocal": summary_json(&d), "moto": summary_json(&m)}),
+            detail: json!({"moto_command": cmd.describe(), "dxlocal": d.to_json(), "moto": m.to_json()}),
         });
     }
     if !moto_server.is_running() {
@@ -580,7 +568,7 @@ fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
         rounds: measured.round_ratio_range(),
         limit: ">= 0.50".into(),
         pass: Some(clean && r.is_some_and(|r| r >= 0.50)),
-        detail: json!({"durable": summary_json(&d), "memory": summary_json(&m)}),
+        detail: json!({"durable": d.to_json(), "memory": m.to_json()}),
     });
     drop((dserver, mserver));
     Ok(())

@@ -281,14 +281,7 @@ async fn run_slice(
     warmup: Duration,
     duration: Duration,
 ) -> Result<Recorder, String> {
-    let mut conns = Vec::with_capacity(concurrency);
-    for _ in 0..concurrency {
-        let mut c = Conn::new(ep.clone());
-        c.preconnect()
-            .await
-            .map_err(|e| format!("connecting to {}: {}", ep.authority, e.0))?;
-        conns.push(c);
-    }
+    let conns = Conn::open_all(ep, concurrency).await?;
     let window = Window::new(warmup, duration);
     let handles: Vec<_> = conns
         .into_iter()

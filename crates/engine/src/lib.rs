@@ -220,7 +220,11 @@ impl Engine {
             Ec2Request::DetachVpnGateway { vpn_gateway_id, .. } => Some(vpn_gateway_id.clone()),
             _ => None,
         };
-        let before = self.ec2_marks(&[(caller.account.clone(), caller.region.clone())]);
+        // A read changes nothing: no scope to compare.
+        let scope =
+            (!req.is_read_only()).then(|| [(caller.account.clone(), caller.region.clone())]);
+        let scope = scope.as_ref().map_or(&[][..], |s| &s[..]);
+        let before = self.ec2_marks(scope);
         let out = self.ec2.execute(
             &caller.account,
             &caller.region,
@@ -229,7 +233,7 @@ impl Engine {
             self.ids.rng(),
             &delays,
         );
-        let after = self.ec2_marks(&[(caller.account.clone(), caller.region.clone())]);
+        let after = self.ec2_marks(scope);
         let cause = Cause::Api {
             operation: action,
             account: caller.account.as_str().into(),

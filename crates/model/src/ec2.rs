@@ -367,7 +367,17 @@ pub enum Ec2Request {
     },
 }
 
+/// Whether an EC2 action only reads (changes nothing, draws no IDs).
+pub fn action_is_read_only(action: &str) -> bool {
+    action.starts_with("Describe")
+}
+
 impl Ec2Request {
+    /// See [`action_is_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        action_is_read_only(self.action())
+    }
+
     /// The Query `Action` name.
     pub fn action(&self) -> &'static str {
         match self {

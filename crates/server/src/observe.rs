@@ -91,7 +91,8 @@ impl Observer {
     /// Notes a finished call.
     pub fn record(&self, mut entry: RequestEntry) {
         let seconds = entry.latency.as_secs_f64();
-        {
+        // Freed after the lock is released.
+        let _evicted = {
             let mut seen = self.seen.lock();
             let key = (entry.operation.clone(), entry.protocol, entry.status);
             *seen.calls.entry(key).or_insert(0) += 1;
@@ -101,11 +102,14 @@ impl Observer {
                 .observe(seconds);
             entry.seq = seen.next_seq;
             seen.next_seq += 1;
-            if seen.requests.len() == REQUEST_RING {
-                seen.requests.pop_front();
-            }
+            let evicted = if seen.requests.len() == REQUEST_RING {
+                seen.requests.pop_front()
+            } else {
+                None
+            };
             seen.requests.push_back(entry);
-        }
+            evicted
+        };
         self.wake();
     }
 

@@ -52,7 +52,7 @@ pub(crate) fn is_read_only(op: Operation) -> bool {
 }
 
 pub(crate) fn ec2_is_read_only(action: &str) -> bool {
-    action.starts_with("Describe")
+    dxlocal_model::ec2::action_is_read_only(action)
 }
 
 /// The sequence of state-changing calls, and where it is kept.

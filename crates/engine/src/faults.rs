@@ -176,12 +176,7 @@ impl Engine {
                     .iter_mut()
                     .find(|p| &p.id == peer && p.state == BGPPeerState::Available)
                     .ok_or_else(|| format!("no available BGP peer {peer} on {vif}"))?;
-                p.forced_down = !up;
-                p.status = if up && port_up {
-                    BGPStatus::Up
-                } else {
-                    BGPStatus::Down
-                };
+                force_peer(p, up, port_up);
                 settle_vif(v);
                 Ok(())
             }
@@ -209,12 +204,7 @@ impl Engine {
                     .iter_mut()
                     .filter(|p| p.state == BGPPeerState::Available)
                 {
-                    p.forced_down = !up;
-                    p.status = if up && port_up {
-                        BGPStatus::Up
-                    } else {
-                        BGPStatus::Down
-                    };
+                    force_peer(p, up, port_up);
                 }
                 settle_vif(v);
                 Ok(())
@@ -313,4 +303,15 @@ fn settle_vif(v: &mut crate::state::Vif) {
         VirtualInterfaceState::Down if any_up => v.state = VirtualInterfaceState::Available,
         _ => {}
     }
+}
+
+/// A fault holds a BGP session down, or releases it: it is up again only
+/// if its port is.
+fn force_peer(p: &mut crate::state::BgpPeer, up: bool, port_up: bool) {
+    p.forced_down = !up;
+    p.status = if up && port_up {
+        BGPStatus::Up
+    } else {
+        BGPStatus::Down
+    };
 }

@@ -351,8 +351,7 @@ fn throughput_rows(cx: &mut Ctx, goal: &str, proto: Protocol, name: &str, m: &wo
     report_errors(&format!("floor ({} {name})", proto.name()), fl);
     let clean = error_rate(&d) <= cx.args.max_error_rate;
     let r = ratio(d.req_per_sec, f.req_per_sec);
-    let detail =
-        json!({"protocol": proto.name(), "dxlocal": d.to_json(), "floor": f.to_json()});
+    let detail = json!({"protocol": proto.name(), "dxlocal": d.to_json(), "floor": f.to_json()});
     cx.rows.push(Row {
         goal: goal.into(),
         what: format!("{} {name}: throughput", proto.name()),

@@ -15,6 +15,7 @@ pub mod events;
 pub mod faults;
 mod ids;
 pub mod inventory;
+pub mod label;
 mod ops;
 mod service;
 pub mod snapshot;

@@ -265,6 +265,10 @@ pub struct ServeArgs {
         value_name = "FORMAT"
     )]
     pub log_format: LogFormat,
+
+    /// Threads answering requests [default: one per CPU].
+    #[arg(long, env = "DXLOCAL_THREADS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 impl ServeArgs {

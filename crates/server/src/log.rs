@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use crate::config::LogFormat;
@@ -91,9 +92,7 @@ impl RequestRecord<'_> {
             LogFormat::Json => self.format_json(at),
         };
         match writer() {
-            Some(tx) => {
-                let _ = tx.send(Message::Line(line));
-            }
+            Some(log) => log.append(&line),
             None => {
                 let _ = std::io::stderr().lock().write_all(line.as_bytes());
             }
@@ -101,55 +100,117 @@ impl RequestRecord<'_> {
     }
 }
 
-enum Message {
-    Line(String),
-    /// Answer once every earlier line is written.
-    Flush(std::sync::mpsc::Sender<()>),
+/// Lines waiting for the writer thread. Requests append under a short lock
+/// and wake the writer only when it sleeps for want of lines: under load it
+/// is awake anyway and takes everything queued in one write, so the hot
+/// path costs neither a syscall nor a wake-up per request.
+struct Writer {
+    queue: Mutex<Queue>,
+    /// The writer waits here for lines, or for a flush request.
+    lines_queued: Condvar,
+    /// `flush` waits here for the writer to catch up.
+    lines_written: Condvar,
 }
 
-/// One thread writes the log: requests hand their line over and move on;
-/// under load many lines go out in one write instead of one syscall each.
-fn writer() -> Option<&'static std::sync::mpsc::Sender<Message>> {
-    use std::sync::{mpsc, OnceLock};
-    static WRITER: OnceLock<Option<mpsc::Sender<Message>>> = OnceLock::new();
-    WRITER
-        .get_or_init(|| {
-            let (tx, rx) = mpsc::channel::<Message>();
-            std::thread::Builder::new()
-                .name("dxlocal-log".into())
-                .spawn(move || {
-                    let mut out = std::io::BufWriter::new(std::io::stderr());
-                    while let Ok(first) = rx.recv() {
-                        let mut pending = Some(first);
-                        while let Some(message) = pending.take() {
-                            match message {
-                                Message::Line(l) => {
-                                    let _ = out.write_all(l.as_bytes());
-                                }
-                                Message::Flush(done) => {
-                                    let _ = out.flush();
-                                    let _ = done.send(());
-                                }
-                            }
-                            pending = rx.try_recv().ok();
-                        }
-                        // Nothing else queued: the lines so far go out now.
-                        let _ = out.flush();
-                    }
-                })
-                .ok()
-                .map(|_| tx)
-        })
-        .as_ref()
+#[derive(Default)]
+struct Queue {
+    pending: Vec<u8>,
+    /// Lines appended and written so far: `flush` waits for the count it
+    /// saw to be written.
+    appended: u64,
+    written: u64,
+    /// Lines dropped because the queue was full (stderr blocked).
+    dropped: u64,
+    writer_idle: bool,
+}
+
+/// Bound on queued bytes: a reader that stops reading stderr must not make
+/// the server's memory grow without limit.
+const MAX_QUEUED_BYTES: usize = 16 << 20;
+/// After a write, the writer lets this long's lines gather before the next.
+const COALESCE: Duration = Duration::from_millis(2);
+
+impl Writer {
+    fn append(&self, line: &str) {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        if queue.pending.len() + line.len() > MAX_QUEUED_BYTES {
+            queue.dropped += 1;
+            return;
+        }
+        queue.pending.extend_from_slice(line.as_bytes());
+        queue.appended += 1;
+        if queue.writer_idle {
+            queue.writer_idle = false;
+            self.lines_queued.notify_one();
+        }
+    }
+
+    fn run(&self) {
+        let mut out = std::io::stderr();
+        let mut batch = Vec::new();
+        loop {
+            let (upto, dropped) = {
+                let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                while queue.pending.is_empty() && queue.dropped == 0 {
+                    queue.writer_idle = true;
+                    queue = self
+                        .lines_queued
+                        .wait(queue)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                queue.writer_idle = false;
+                std::mem::swap(&mut batch, &mut queue.pending);
+                (queue.appended, std::mem::take(&mut queue.dropped))
+            };
+            if dropped > 0 {
+                let _ = writeln!(
+                    batch,
+                    "dxlocal: {dropped} request log line(s) dropped: stderr is not being read"
+                );
+            }
+            let _ = out.write_all(&batch);
+            batch.clear();
+            {
+                let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                queue.written = upto;
+            }
+            self.lines_written.notify_all();
+            std::thread::sleep(COALESCE);
+        }
+    }
+
+    /// Waits (at most `timeout`) until every line appended so far is written.
+    fn flush(&self, timeout: Duration) {
+        let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let target = queue.appended;
+        let _ = self
+            .lines_written
+            .wait_timeout_while(queue, timeout, |q| q.written < target);
+    }
+}
+
+/// The log's writer thread, started on first use; `None` if no thread can
+/// be started (lines are then written directly).
+fn writer() -> Option<&'static Writer> {
+    static WRITER: OnceLock<Option<&'static Writer>> = OnceLock::new();
+    *WRITER.get_or_init(|| {
+        let writer: &'static Writer = Box::leak(Box::new(Writer {
+            queue: Mutex::new(Queue::default()),
+            lines_queued: Condvar::new(),
+            lines_written: Condvar::new(),
+        }));
+        std::thread::Builder::new()
+            .name("dxlocal-log".into())
+            .spawn(move || writer.run())
+            .ok()
+            .map(|_| writer)
+    })
 }
 
 /// Waits until every line logged so far is written (before exiting).
 pub fn flush() {
-    if let Some(tx) = writer() {
-        let (done, wait) = std::sync::mpsc::channel();
-        if tx.send(Message::Flush(done)).is_ok() {
-            let _ = wait.recv_timeout(Duration::from_secs(2));
-        }
+    if let Some(writer) = writer() {
+        writer.flush(Duration::from_secs(2));
     }
 }
 

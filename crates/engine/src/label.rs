@@ -1,0 +1,182 @@
+//! A short string kept inline: resource IDs, account numbers and region
+//! names in the event log and the request log. Those logs are rings that
+//! evict as fast as calls arrive, so a heap string per field would mean an
+//! allocation per field on the hot path and a free per eviction, often on
+//! another thread than the one that allocated it. Every ID, account and
+//! region the service uses fits inline; a longer value (some client's
+//! invented region, say) goes to the heap rather than being cut.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Longest value kept inline: a UUID gateway ID is 36 bytes.
+const INLINE: usize = 46;
+
+#[derive(Clone)]
+pub enum Label {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Arc<str>),
+}
+
+impl Label {
+    pub const EMPTY: Label = Label::Inline {
+        len: 0,
+        bytes: [0; INLINE],
+    };
+
+    pub fn new(s: &str) -> Label {
+        if s.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Label::Inline {
+                len: s.len() as u8,
+                bytes,
+            }
+        } else {
+            Label::Heap(Arc::from(s))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Label::Inline { len, bytes } => {
+                // Built only from a whole `&str`, so the prefix is UTF-8.
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Label::Heap(s) => s,
+        }
+    }
+}
+
+impl Default for Label {
+    fn default() -> Self {
+        Label::EMPTY
+    }
+}
+
+impl Deref for Label {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Label {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Label {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Label {
+    fn from(s: &str) -> Self {
+        Label::new(s)
+    }
+}
+
+impl From<&String> for Label {
+    fn from(s: &String) -> Self {
+        Label::new(s)
+    }
+}
+
+impl From<String> for Label {
+    fn from(s: String) -> Self {
+        Label::new(&s)
+    }
+}
+
+impl PartialEq for Label {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Label {}
+
+impl PartialEq<str> for Label {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Label {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialOrd for Label {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Label {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Label {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_values_stay_inline_and_long_ones_are_kept_whole() {
+        let uuid = "5f294f92-bafb-4011-916d-9b0bexample";
+        let l = Label::new(uuid);
+        assert!(matches!(l, Label::Inline { .. }));
+        assert_eq!(l, uuid);
+        let long = "x".repeat(INLINE + 1);
+        let l = Label::new(&long);
+        assert!(matches!(l, Label::Heap(_)));
+        assert_eq!(l.as_str(), long);
+        assert_eq!(Label::default(), "");
+        let multibyte = "é".repeat(INLINE / 2);
+        assert_eq!(Label::new(&multibyte), multibyte.as_str());
+    }
+
+    #[test]
+    fn compares_and_hashes_as_its_text() {
+        use std::collections::HashSet;
+        let a = Label::new("dxcon-aaaa");
+        let b = Label::from("dxcon-aaaa".to_string());
+        assert_eq!(a, b);
+        assert!(Label::new("a") < Label::new("b"));
+        let set: HashSet<Label> = [a].into_iter().collect();
+        assert!(set.contains("dxcon-aaaa"));
+    }
+}

@@ -170,6 +170,15 @@ struct Ctx {
     empty_start: Option<Duration>,
 }
 
+impl Ctx {
+    /// Whether every summary stayed within `--max-error-rate`.
+    fn clean(&self, summaries: &[&Summary]) -> bool {
+        summaries
+            .iter()
+            .all(|s| error_rate(s) <= self.args.max_error_rate)
+    }
+}
+
 pub fn run(args: GoalsArgs) -> Result<ExitCode, String> {
     if args.concurrency == 0 || args.rounds == 0 {
         return Err("--concurrency and --rounds must be at least 1".into());
@@ -212,6 +221,9 @@ pub fn run(args: GoalsArgs) -> Result<ExitCode, String> {
     }
     if cx.args.wants(5) {
         goal_durable(&mut cx)?;
+    }
+    if cx.args.wants(7) {
+        goal_recording(&mut cx)?;
     }
     if cx.args.wants(2) || cx.args.wants(3) {
         goal_state(&mut cx)?;
@@ -518,13 +530,68 @@ fn goal_moto(cx: &mut Ctx, ep: &Endpoint, locs: &[String]) -> Result<(), String>
 /// Goal 5: the hosted VIF mix on a durable server and an in-memory one.
 fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
     let dir = TempDir::new(cx.args.state_parent.as_deref(), "durable-mix")?;
-    let (dserver, dep) = start_server(cx, Some(&dir.0))?;
-    let (mserver, mep) = start_server(cx, None)?;
+    let durable = cx.args.serve_args(Some(&dir.0));
+    let memory = cx.args.serve_args(None);
     eprintln!(
-        "goal 5: durable dxlocal at {} (state in {}), in-memory at {}",
-        dserver.url,
-        dir.0.display(),
-        mserver.url
+        "goal 5: durable (state in {}) against in-memory",
+        dir.0.display()
+    );
+    let (d, m, rounds) = compare_mix(cx, &durable, &memory, "durable", "in-memory")?;
+    let r = ratio(d.req_per_sec, m.req_per_sec);
+    cx.rows.push(Row {
+        goal: "5".into(),
+        what: "json hosted-VIF mix, --state-dir vs memory: throughput".into(),
+        value: with_errors(fmt_rate(d.req_per_sec), &d),
+        baseline: with_errors(format!("in memory {}", fmt_rate(m.req_per_sec)), &m),
+        ratio: r,
+        rounds,
+        limit: ">= 0.50".into(),
+        pass: Some(cx.clean(&[&d, &m]) && r.is_some_and(|r| r >= 0.50)),
+        detail: json!({"durable": d.to_json(), "memory": m.to_json()}),
+    });
+    Ok(())
+}
+
+/// Goal 7: what the event log and the request log (dashboard, `/metrics`)
+/// cost on the hot path: the mix with them against `--observe off`.
+fn goal_recording(cx: &mut Ctx) -> Result<(), String> {
+    let on = cx.args.serve_args(None);
+    let mut off = on.clone();
+    off.extend(["--observe".into(), "off".into()]);
+    eprintln!("goal 7: recording events and requests against --observe off");
+    let (o, f, rounds) = compare_mix(cx, &on, &off, "recording", "not recording")?;
+    let r = ratio(o.req_per_sec, f.req_per_sec);
+    cx.rows.push(Row {
+        goal: "7".into(),
+        what: "json hosted-VIF mix, recording vs --observe off: throughput".into(),
+        value: with_errors(fmt_rate(o.req_per_sec), &o),
+        baseline: with_errors(format!("not recording {}", fmt_rate(f.req_per_sec)), &f),
+        ratio: r,
+        rounds,
+        limit: ">= 0.95".into(),
+        pass: Some(cx.clean(&[&o, &f]) && r.is_some_and(|r| r >= 0.95)),
+        detail: json!({"recording": o.to_json(), "not_recording": f.to_json()}),
+    });
+    Ok(())
+}
+
+/// Two targets' summaries and the range of their per-round ratios.
+type Pair = (Summary, Summary, Option<(f64, f64)>);
+
+/// The json hosted-VIF mix against two servers started with `a` and `b`,
+/// taking turns.
+fn compare_mix(
+    cx: &Ctx,
+    a: &[OsString],
+    b: &[OsString],
+    a_name: &str,
+    b_name: &str,
+) -> Result<Pair, String> {
+    let a_server = ServerProcess::start_with(&cx.path, a)?;
+    let b_server = ServerProcess::start_with(&cx.path, b)?;
+    let (a_ep, b_ep) = (
+        Endpoint::parse(&a_server.url)?,
+        Endpoint::parse(&b_server.url)?,
     );
     let conc = cx.args.concurrency;
     let timing = cx.args.timing();
@@ -539,12 +606,12 @@ fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
                 GatewayChoice::Auto,
             )
         };
-        let dplan = setup(dep.clone()).await?;
-        let mplan = setup(mep.clone()).await?;
+        let a_plan = setup(a_ep.clone()).await?;
+        let b_plan = setup(b_ep.clone()).await?;
         work::interleave(
             &[
-                (&dep, Arc::new(Work::Mix(dplan))),
-                (&mep, Arc::new(Work::Mix(mplan))),
+                (&a_ep, Arc::new(Work::Mix(a_plan))),
+                (&b_ep, Arc::new(Work::Mix(b_plan))),
             ],
             proto,
             &timing,
@@ -552,25 +619,13 @@ fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
         .await
     })?;
     let (recs, secs) = (&measured.recs, cx.args.duration);
-    let (d, m) = (recs[0].total(secs), recs[1].total(secs));
-    report_errors("durable dxlocal", &recs[0]);
-    report_errors("in-memory dxlocal", &recs[1]);
-    let clean =
-        error_rate(&d) <= cx.args.max_error_rate && error_rate(&m) <= cx.args.max_error_rate;
-    let r = ratio(d.req_per_sec, m.req_per_sec);
-    cx.rows.push(Row {
-        goal: "5".into(),
-        what: "json hosted-VIF mix, --state-dir vs memory: throughput".into(),
-        value: with_errors(fmt_rate(d.req_per_sec), &d),
-        baseline: with_errors(format!("in memory {}", fmt_rate(m.req_per_sec)), &m),
-        ratio: r,
-        rounds: measured.round_ratio_range(),
-        limit: ">= 0.50".into(),
-        pass: Some(clean && r.is_some_and(|r| r >= 0.50)),
-        detail: json!({"durable": d.to_json(), "memory": m.to_json()}),
-    });
-    drop((dserver, mserver));
-    Ok(())
+    report_errors(a_name, &recs[0]);
+    report_errors(b_name, &recs[1]);
+    Ok((
+        recs[0].total(secs),
+        recs[1].total(secs),
+        measured.round_ratio_range(),
+    ))
 }
 
 /// Goal 4a: exec to first health answer, empty, next to the same for the

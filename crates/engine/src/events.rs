@@ -9,8 +9,8 @@
 //! keeps the last derived state of each LAG to compare against.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 
+use crate::label::Label;
 use crate::state::State;
 use crate::tracked::{Identity, Observed, Touch, Tracked};
 
@@ -20,14 +20,15 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 /// An account, a region, and `(kind, id, state)` of its EC2 resources.
 pub type Ec2Marks = (String, String, Vec<(&'static str, String, &'static str)>);
 
-/// Why something changed.
+/// Why something changed. Every change carries its own copy, which costs
+/// no allocation: the labels are inline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {
     /// A Direct Connect or EC2 call.
     Api {
         operation: &'static str,
-        account: Arc<str>,
-        region: Arc<str>,
+        account: Label,
+        region: Label,
     },
     /// A transition the service makes by itself, fallen due.
     Timer,
@@ -37,21 +38,23 @@ pub enum Cause {
     Admin { action: &'static str },
 }
 
-/// One change to one resource.
+/// One change to one resource. Holds nothing on the heap (short of an
+/// over-long label), so the ring evicts without freeing and a reader's
+/// copy, dropped on another thread, frees nothing either.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub seq: u64,
     /// Virtual time it happened.
     pub at: f64,
     pub kind: &'static str,
-    pub id: String,
-    pub account: String,
-    pub region: Option<String>,
+    pub id: Label,
+    pub account: Label,
+    pub region: Option<Label>,
     /// `None`: the resource was created.
     pub from: Option<&'static str>,
     /// `None`: the resource is gone (purged, or forgotten by a reset).
     pub to: Option<&'static str>,
-    pub cause: Arc<Cause>,
+    pub cause: Cause,
 }
 
 pub struct EventLog {
@@ -60,8 +63,8 @@ pub struct EventLog {
     next_seq: u64,
     /// Last derived state of each LAG, and its owner and region (a
     /// LAG's record may be gone by the time its last change is noticed).
-    lag_states: HashMap<String, &'static str>,
-    lag_owners: HashMap<String, (String, Option<String>)>,
+    lag_states: HashMap<Label, &'static str>,
+    lag_owners: HashMap<Label, (Label, Option<Label>)>,
 }
 
 impl Default for EventLog {
@@ -99,12 +102,12 @@ impl EventLog {
         &mut self,
         at: f64,
         kind: &'static str,
-        id: String,
-        account: String,
-        region: Option<String>,
+        id: Label,
+        account: Label,
+        region: Option<Label>,
         from: Option<&'static str>,
         to: Option<&'static str>,
-        cause: &Arc<Cause>,
+        cause: &Cause,
     ) {
         // Timers keep whole microseconds, so one due "now" can read a hair
         // before the call that scheduled it; the log never runs backwards.
@@ -121,7 +124,7 @@ impl EventLog {
             region,
             from,
             to,
-            cause: Arc::clone(cause),
+            cause: cause.clone(),
         });
         self.next_seq += 1;
     }
@@ -131,24 +134,28 @@ impl EventLog {
         if !state.touched_any() {
             return;
         }
-        let cause = Arc::new(cause);
-        let mut lags_to_check: Vec<String> = Vec::new();
-        for touch in state.connections.take_touched() {
+        // Stays unallocated unless a LAG or a LAG's member was touched.
+        let mut lags_to_check: Vec<Label> = Vec::new();
+        let mut touched = state.connections.take_touched();
+        for touch in touched.drain(..) {
             let lag = state
                 .connections
-                .get(&touch.key)
-                .and_then(|c| c.lag_id.clone());
-            lags_to_check.extend(lag);
+                .get(touch.key.as_str())
+                .and_then(|c| c.lag_id.as_deref());
+            lags_to_check.extend(lag.map(Label::new));
             self.compare(&state.connections, touch, at, &cause);
         }
-        for touch in state.lags.take_touched() {
-            lags_to_check.push(touch.key);
-        }
+        state.connections.recycle(touched);
+        let mut touched = state.lags.take_touched();
+        lags_to_check.extend(touched.drain(..).map(|touch| touch.key));
+        state.lags.recycle(touched);
         macro_rules! compare_all {
             ($($table:ident),*) => {$(
-                for touch in state.$table.take_touched() {
+                let mut touched = state.$table.take_touched();
+                for touch in touched.drain(..) {
                     self.compare(&state.$table, touch, at, &cause);
                 }
+                state.$table.recycle(touched);
             )*};
         }
         compare_all!(
@@ -167,19 +174,13 @@ impl EventLog {
         }
     }
 
-    fn compare<T: Observed>(
-        &mut self,
-        table: &Tracked<T>,
-        touch: Touch,
-        at: f64,
-        cause: &Arc<Cause>,
-    ) {
+    fn compare<T: Observed>(&mut self, table: &Tracked<T>, touch: Touch, at: f64, cause: &Cause) {
         let Touch {
             key,
             before,
             removed,
         } = touch;
-        let record = table.get(&key);
+        let record = table.get(key.as_str());
         let after = record.map(Observed::mark);
         if before == after {
             return;
@@ -244,16 +245,16 @@ impl EventLog {
         &mut self,
         owner: &Identity,
         kind: &'static str,
-        part: &str,
+        part: &Label,
         from: Option<&'static str>,
         to: Option<&'static str>,
         at: f64,
-        cause: &Arc<Cause>,
+        cause: &Cause,
     ) {
         self.push(
             at,
             kind,
-            part.to_string(),
+            part.clone(),
             owner.account.clone(),
             owner.region.clone(),
             from,
@@ -262,17 +263,15 @@ impl EventLog {
         );
     }
 
-    fn compare_lag(&mut self, state: &State, id: String, at: f64, cause: &Arc<Cause>) {
-        let after = state
-            .lags
-            .get(&id)
-            .map(|lag| crate::ops::lags::state_in(state, lag).as_str());
+    fn compare_lag(&mut self, state: &State, id: Label, at: f64, cause: &Cause) {
+        let lag = state.lags.get(id.as_str());
+        let after = lag.map(|lag| crate::ops::lags::state_in(state, lag).as_str());
         let before = self.lag_states.get(&id).copied();
         if before == after {
             return;
         }
-        let (account, region) = match state.lags.get(&id) {
-            Some(l) => (l.owner.clone(), Some(l.region.clone())),
+        let (account, region) = match lag {
+            Some(l) => (Label::new(&l.owner), Some(Label::new(&l.region))),
             None => self.lag_owners.remove(&id).unwrap_or_default(),
         };
         match after {
@@ -292,52 +291,49 @@ impl EventLog {
     /// found by comparing whole scopes before and after (see
     /// `Ec2State::marks`).
     pub fn compare_ec2(&mut self, before: &[Ec2Marks], after: &[Ec2Marks], at: f64, cause: Cause) {
-        let index = |sets: &[Ec2Marks]| {
-            let mut map: HashMap<(&'static str, String), (String, String, &'static str)> =
-                HashMap::new();
+        /// `(kind, id)` to `(account, region, state)`, borrowed from the marks.
+        fn index(sets: &[Ec2Marks]) -> HashMap<(&'static str, &str), (&str, &str, &'static str)> {
+            let mut map = HashMap::new();
             for (account, region, marks) in sets {
                 for (kind, id, state) in marks {
-                    map.insert((kind, id.clone()), (account.clone(), region.clone(), state));
+                    map.insert(
+                        (*kind, id.as_str()),
+                        (account.as_str(), region.as_str(), *state),
+                    );
                 }
             }
             map
-        };
+        }
         let old = index(before);
         let new = index(after);
         let mut changes: Vec<_> = Vec::new();
-        for ((kind, id), (account, region, state)) in &new {
-            let from = old.get(&(*kind, id.clone())).map(|o| o.2);
-            if from != Some(*state) {
-                changes.push((
-                    *kind,
-                    id.clone(),
-                    account.clone(),
-                    region.clone(),
-                    from,
-                    Some(*state),
-                ));
+        for (&(kind, id), &(account, region, state)) in &new {
+            let from = old.get(&(kind, id)).map(|o| o.2);
+            if from != Some(state) {
+                changes.push((kind, id, account, region, from, Some(state)));
             }
         }
-        for ((kind, id), (account, region, state)) in &old {
-            if !new.contains_key(&(*kind, id.clone())) {
-                changes.push((
-                    *kind,
-                    id.clone(),
-                    account.clone(),
-                    region.clone(),
-                    Some(*state),
-                    None,
-                ));
+        for (&(kind, id), &(account, region, state)) in &old {
+            if !new.contains_key(&(kind, id)) {
+                changes.push((kind, id, account, region, Some(state), None));
             }
         }
         if changes.is_empty() {
             return;
         }
         // Map order is arbitrary; the log's order must not be.
-        changes.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let cause = Arc::new(cause);
+        changes.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         for (kind, id, account, region, from, to) in changes {
-            self.push(at, kind, id, account, Some(region), from, to, &cause);
+            self.push(
+                at,
+                kind,
+                Label::new(id),
+                Label::new(account),
+                Some(Label::new(region)),
+                from,
+                to,
+                &cause,
+            );
         }
     }
 
@@ -346,9 +342,10 @@ impl EventLog {
     pub fn prime_lags(&mut self, state: &State) {
         for (id, lag) in state.lags.iter() {
             let s = crate::ops::lags::state_in(state, lag).as_str();
+            let id = Label::new(id);
             self.lag_states.insert(id.clone(), s);
             self.lag_owners
-                .insert(id.clone(), (lag.owner.clone(), Some(lag.region.clone())));
+                .insert(id, (Label::new(&lag.owner), Some(Label::new(&lag.region))));
         }
     }
 
@@ -357,16 +354,15 @@ impl EventLog {
     pub fn reset(&mut self, at: f64, action: &'static str) {
         self.lag_states.clear();
         self.lag_owners.clear();
-        let cause = Arc::new(Cause::Admin { action });
         self.push(
             at,
             "emulator",
-            String::new(),
-            String::new(),
+            Label::EMPTY,
+            Label::EMPTY,
             None,
             None,
             None,
-            &cause,
+            &Cause::Admin { action },
         );
     }
 }

@@ -12,8 +12,9 @@ use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::sync::Arc;
 
-/// Longest value kept inline: a UUID gateway ID is 36 bytes.
-const INLINE: usize = 46;
+/// Longest value kept inline: a gateway attachment (gateway UUID, `/`, VIF
+/// ID) is 51 bytes.
+const INLINE: usize = 54;
 
 #[derive(Clone)]
 pub enum Label {

@@ -31,6 +31,7 @@ use dxlocal_model::ec2::{Ec2Error, Ec2Request, Ec2Response};
 use dxlocal_model::{ApiError, Input, Output};
 use events::{Cause, EventLog};
 use ids::IdGen;
+use label::Label;
 use state::State;
 use timers::{Event, Timers};
 
@@ -199,8 +200,8 @@ impl Engine {
         if self.state.touched_any() {
             let cause = Cause::Api {
                 operation,
-                account: caller.account.as_str().into(),
-                region: caller.region.as_str().into(),
+                account: Label::new(&caller.account),
+                region: Label::new(&caller.region),
             };
             self.events.collect(&mut self.state, now, cause);
         }
@@ -237,8 +238,8 @@ impl Engine {
         let after = self.ec2_marks(scope);
         let cause = Cause::Api {
             operation: action,
-            account: caller.account.as_str().into(),
-            region: caller.region.as_str().into(),
+            account: Label::new(&caller.account),
+            region: Label::new(&caller.region),
         };
         self.events.compare_ec2(&before, &after, now, cause);
         let out = out?;

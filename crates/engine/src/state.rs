@@ -13,6 +13,7 @@ use dxlocal_model::{
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+use crate::label::Label;
 use crate::tracked::{Mark, Observed, Tracked};
 
 /// Key of per-account, per-region indexes.
@@ -655,7 +656,7 @@ impl Observed for Vif {
             parts: self
                 .peers
                 .iter()
-                .map(|p| (p.id.clone(), p.state.as_str(), p.status.as_str()))
+                .map(|p| (Label::new(&p.id), p.state.as_str(), p.status.as_str()))
                 .collect(),
         }
     }
@@ -681,8 +682,8 @@ impl Observed for Attachment {
         Some(&self.vif_region)
     }
     /// Attachments have no ID of their own: gateway and VIF name one.
-    fn event_id(&self, _key: &str) -> String {
-        attachment_id(&self.gateway_id, &self.vif_id)
+    fn event_id(&self, _key: &str) -> Label {
+        Label::from(attachment_id(&self.gateway_id, &self.vif_id))
     }
 }
 

@@ -394,7 +394,7 @@ fn changes(e: &Engine) -> Vec<Seen> {
     e.events()
         .since(0, usize::MAX)
         .map(|c| {
-            let cause = match &*c.cause {
+            let cause = match &c.cause {
                 events::Cause::Api {
                     operation, account, ..
                 } => format!("{operation} by {account}"),
@@ -404,7 +404,7 @@ fn changes(e: &Engine) -> Vec<Seen> {
             };
             (
                 c.kind.to_string(),
-                c.id.clone(),
+                c.id.to_string(),
                 c.from.map(str::to_string),
                 c.to.map(str::to_string),
                 cause,
@@ -503,7 +503,7 @@ fn the_event_log_names_every_change_of_the_hosted_vif_flow_and_its_cause() {
     let available = e
         .events()
         .since(0, usize::MAX)
-        .find(|c| c.id == id && c.to == Some("available"))
+        .find(|c| c.id == *id && c.to == Some("available"))
         .unwrap();
     assert!(available.at < T0 + 80.0 && available.at > T0 + 61.0);
 }
@@ -557,12 +557,12 @@ fn faults_and_their_timed_undo_are_causes_and_the_log_survives_a_reset() {
 #[test]
 fn the_event_ring_is_bounded_and_keeps_the_newest() {
     let mut log = events::EventLog::with_capacity(3);
-    let cause = std::sync::Arc::new(events::Cause::Timer);
+    let cause = events::Cause::Timer;
     for i in 0..5 {
         log.push(
             i as f64,
             "connection",
-            format!("dxcon-{i}"),
+            format!("dxcon-{i}").into(),
             PARTNER.into(),
             None,
             None,

@@ -10,13 +10,15 @@
 use std::collections::HashMap;
 use std::ops::Deref;
 
+use crate::label::Label;
+
 /// What the event log compares: a record's state, plus the states of the
 /// parts that have their own (a VIF's BGP peers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
     pub state: &'static str,
     /// `(part id, state, status)`: BGP peers of a VIF.
-    pub parts: Vec<(String, &'static str, &'static str)>,
+    pub parts: Vec<(Label, &'static str, &'static str)>,
 }
 
 /// A record the event log can describe.
@@ -28,8 +30,8 @@ pub trait Observed {
     /// `None` for global resources (Direct Connect gateways).
     fn region(&self) -> Option<&str>;
     /// The ID events carry, when it is not the map key.
-    fn event_id(&self, key: &str) -> String {
-        key.to_string()
+    fn event_id(&self, key: &str) -> Label {
+        Label::new(key)
     }
 }
 
@@ -38,9 +40,9 @@ pub trait Observed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub kind: &'static str,
-    pub id: String,
-    pub account: String,
-    pub region: Option<String>,
+    pub id: Label,
+    pub account: Label,
+    pub region: Option<Label>,
 }
 
 impl Identity {
@@ -48,8 +50,8 @@ impl Identity {
         Identity {
             kind: record.kind(),
             id: record.event_id(key),
-            account: record.account().to_string(),
-            region: record.region().map(str::to_string),
+            account: Label::new(record.account()),
+            region: record.region().map(Label::new),
         }
     }
 }
@@ -58,7 +60,7 @@ impl Identity {
 /// (`None`: it did not exist) and, if it was removed, who it was.
 #[derive(Debug)]
 pub struct Touch {
-    pub key: String,
+    pub key: Label,
     pub before: Option<Mark>,
     pub removed: Option<Identity>,
 }
@@ -119,7 +121,7 @@ impl<T: Observed> Observed for Box<T> {
     fn region(&self) -> Option<&str> {
         (**self).region()
     }
-    fn event_id(&self, key: &str) -> String {
+    fn event_id(&self, key: &str) -> Label {
         (**self).event_id(key)
     }
 }
@@ -136,7 +138,7 @@ impl<T: Observed> Tracked<T> {
         let record = self.map.get_mut(key)?;
         if !self.quiet {
             self.touched.push(Touch {
-                key: key.to_string(),
+                key: Label::new(key),
                 before: Some(record.mark()),
                 removed: None,
             });
@@ -148,7 +150,7 @@ impl<T: Observed> Tracked<T> {
         if !self.quiet {
             let before = self.map.get(&key).map(Observed::mark);
             self.touched.push(Touch {
-                key: key.clone(),
+                key: Label::new(&key),
                 before,
                 removed: None,
             });
@@ -160,7 +162,7 @@ impl<T: Observed> Tracked<T> {
         let record = self.map.remove(key)?;
         if !self.quiet {
             self.touched.push(Touch {
-                key: key.to_string(),
+                key: Label::new(key),
                 before: Some(record.mark()),
                 removed: Some(Identity::of(key, &record)),
             });
@@ -175,7 +177,7 @@ impl<T: Observed> Tracked<T> {
                 .map
                 .iter()
                 .map(|(k, v)| Touch {
-                    key: k.clone(),
+                    key: Label::new(k),
                     before: Some(v.mark()),
                     removed: None,
                 })
@@ -188,26 +190,50 @@ impl<T: Observed> Tracked<T> {
     /// The records touched since the last call, each once with its first
     /// (oldest) mark and, if it was removed at some point, its identity.
     pub fn take_touched(&mut self) -> Vec<Touch> {
-        let touched = std::mem::take(&mut self.touched);
+        let mut touched = std::mem::take(&mut self.touched);
         if touched.len() < 2 {
             return touched;
         }
-        let mut first: HashMap<String, usize> = HashMap::with_capacity(touched.len());
-        let mut out: Vec<Touch> = Vec::with_capacity(touched.len());
-        for t in touched {
-            match first.get(&t.key) {
-                Some(&i) => {
-                    if t.removed.is_some() {
-                        out[i].removed = t.removed;
+        // A call touches a handful of records, which a scan finds faster
+        // than a map costs to build; a sweep over a whole table
+        // (`values_mut`) can touch thousands, and gets the map.
+        let mut index: Option<HashMap<Label, usize>> =
+            (touched.len() > 16).then(|| HashMap::with_capacity(touched.len()));
+        // Deduplicated in place, first touches kept in order in front of
+        // `kept`.
+        let mut kept = 0;
+        for i in 0..touched.len() {
+            let first = match &index {
+                Some(index) => index.get(&touched[i].key).copied(),
+                None => touched[..kept].iter().position(|t| t.key == touched[i].key),
+            };
+            match first {
+                Some(first) => {
+                    if let Some(who) = touched[i].removed.take() {
+                        touched[first].removed = Some(who);
                     }
                 }
                 None => {
-                    first.insert(t.key.clone(), out.len());
-                    out.push(t);
+                    if let Some(index) = &mut index {
+                        index.insert(touched[i].key.clone(), kept);
+                    }
+                    touched.swap(kept, i);
+                    kept += 1;
                 }
             }
         }
-        out
+        touched.truncate(kept);
+        touched
+    }
+
+    /// Takes back, emptied, the buffer `take_touched` handed out, so that
+    /// the next call's touches need no allocation. A sweep's big buffer is
+    /// let go rather than kept for calls that touch a few records.
+    pub fn recycle(&mut self, mut touched: Vec<Touch>) {
+        touched.clear();
+        if self.touched.capacity() == 0 && touched.capacity() <= 64 {
+            self.touched = touched;
+        }
     }
 
     pub fn has_touched(&self) -> bool {

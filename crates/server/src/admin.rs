@@ -95,6 +95,7 @@ fn endpoint(
                     "lifecycle": lifecycle_name(lifecycle),
                     "now": now,
                     "durable": app.history.lock().is_durable(),
+                    "observe": app.observe,
                 })),
                 None,
             ))
@@ -146,6 +147,7 @@ fn import(app: &App, body: &[u8]) -> Result<(WireReply, Option<Ticket>), Failure
     let events = live.take_events();
     *live = engine;
     live.adopt_events(events, wall_now(), "import");
+    live.set_recording(app.observe);
     let commit = app.history.lock().replace(doc);
     let now = live.now(wall_now());
     Ok((

@@ -20,6 +20,8 @@ pub(crate) struct App {
     pub auth: AuthMode,
     pub request_log: bool,
     pub log_format: crate::config::LogFormat,
+    /// Whether calls are recorded in the observer (`--observe`).
+    pub observe: bool,
     /// The request log ring, counters, and event-stream wake-ups.
     pub observer: std::sync::Arc<crate::observe::Observer>,
 }
@@ -36,6 +38,8 @@ impl App {
                 History::in_memory(fresh, config.snapshot_every),
             ),
         };
+        let mut engine = engine;
+        engine.set_recording(config.observe);
         Ok(App {
             engine: Mutex::new(engine),
             history: Mutex::new(history),
@@ -43,6 +47,7 @@ impl App {
             auth: config.auth,
             request_log: config.request_log,
             log_format: config.log_format,
+            observe: config.observe,
             observer: Default::default(),
         })
     }

@@ -61,6 +61,9 @@ pub struct ServerConfig {
     /// Fold the call history into a snapshot after this many state-changing
     /// calls (0: never; memory mode then keeps every call for export).
     pub snapshot_every: usize,
+    /// Keep the event log, the request ring and the counters behind the
+    /// dashboard and `/metrics`.
+    pub observe: bool,
 }
 
 /// Default of `--snapshot-every`: replaying this many calls takes about a
@@ -80,8 +83,15 @@ impl Default for ServerConfig {
             state_dir: None,
             quotas: String::new(),
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
+            observe: true,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 /// Why the command line does not make a usable configuration.
@@ -266,6 +276,12 @@ pub struct ServeArgs {
     )]
     pub log_format: LogFormat,
 
+    /// Record state changes and calls for the dashboard, the event stream
+    /// and `/metrics` (off: those show nothing; the request log on stderr
+    /// is unaffected).
+    #[arg(long, env = "DXLOCAL_OBSERVE", value_enum, default_value_t = Switch::On, value_name = "ON|OFF")]
+    pub observe: Switch,
+
     /// Threads answering requests [default: one per CPU].
     #[arg(long, env = "DXLOCAL_THREADS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
@@ -290,6 +306,7 @@ impl ServeArgs {
             state_dir: self.state_dir.clone(),
             quotas: self.quota.join(","),
             snapshot_every: self.snapshot_every,
+            observe: self.observe == Switch::On,
         })
     }
 }

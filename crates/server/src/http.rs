@@ -15,6 +15,7 @@ use bytes::Bytes;
 use dxlocal_auth::{
     identify_lenient, verify_request, AuthParts, Identity, ReceivedRequest, VerifyError,
 };
+use dxlocal_engine::label::Label;
 use dxlocal_wire::{Route, WireReply, MAX_BODY_BYTES};
 
 /// Largest admin request body: a whole scenario document.
@@ -280,11 +281,11 @@ async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let refused = strict_failure.is_some();
     // Health probes (the dashboard polls one) would drown the log.
     let probe = admin && head.path == "/_dxlocal/health";
-    if !probe {
+    if !probe && app.observe {
         app.observer.record(RequestEntry {
             seq: 0,
             time: SystemTime::now(),
-            request_id: request_id.clone(),
+            request_id: Label::new(&request_id),
             operation: if admin {
                 Cow::Owned(format!(
                     "admin:{}",
@@ -296,8 +297,8 @@ async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
             } else {
                 outcome.target.clone()
             },
-            account: (!admin && !refused).then(|| identity.account.clone()),
-            region: (!admin).then(|| identity.region.clone()),
+            account: (!admin && !refused).then(|| Label::new(&identity.account)),
+            region: (!admin).then(|| Label::new(&identity.region)),
             protocol: outcome.protocol,
             status: response.status().as_u16(),
             latency: started.elapsed(),

@@ -34,8 +34,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
     if let Some(threads) = args.threads {
         runtime.worker_threads(usize::from(threads));
     }
-    let runtime = match runtime.enable_all().build()
-    {
+    let runtime = match runtime.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("dxlocal: cannot start the async runtime: {e}");

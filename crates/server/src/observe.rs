@@ -10,6 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
+use dxlocal_engine::label::Label;
 use parking_lot::Mutex;
 use tokio::sync::watch;
 
@@ -26,10 +27,10 @@ pub(crate) const LATENCY_BUCKETS: [f64; 12] = [
 pub(crate) struct RequestEntry {
     pub seq: u64,
     pub time: SystemTime,
-    pub request_id: String,
+    pub request_id: Label,
     pub operation: Cow<'static, str>,
-    pub account: Option<String>,
-    pub region: Option<String>,
+    pub account: Option<Label>,
+    pub region: Option<Label>,
     pub protocol: &'static str,
     pub status: u16,
     pub latency: Duration,

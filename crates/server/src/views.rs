@@ -296,7 +296,7 @@ fn events(app: &App, since: u64, params: &Params) -> View {
 }
 
 pub(crate) fn change_json(c: &Change) -> Value {
-    let cause = match &*c.cause {
+    let cause = match &c.cause {
         Cause::Api {
             operation,
             account,

@@ -409,7 +409,9 @@ impl Encoder for CborEncoder {
 
 /// Serialise any model value as one CBOR data item.
 pub fn encode<T: Encode + ?Sized>(v: &T) -> Vec<u8> {
-    let mut e = CborEncoder::new();
+    let mut e = CborEncoder {
+        buf: Vec::with_capacity(crate::REPLY_CAPACITY),
+    };
     v.encode(&mut e);
     e.into_bytes()
 }

@@ -269,7 +269,11 @@ impl Encoder for JsonEncoder {
 
 /// Serialise any model value as a JSON document.
 pub fn encode<T: Encode + ?Sized>(v: &T) -> Vec<u8> {
-    let mut e = JsonEncoder::new();
+    let mut e = JsonEncoder {
+        buf: Vec::with_capacity(crate::REPLY_CAPACITY),
+        first: Vec::with_capacity(8),
+        after_key: false,
+    };
     v.encode(&mut e);
     e.into_bytes()
 }

@@ -11,6 +11,11 @@ pub mod query;
 
 pub use protocol::*;
 
+/// Room a reply body starts with: a described VIF (router configuration
+/// and BGP peers included) is about 1.6 KB, and growing a buffer from
+/// empty to that size copies it eight times.
+const REPLY_CAPACITY: usize = 2048;
+
 use std::fmt;
 
 /// A body that is not well-formed JSON or CBOR. The message is short and

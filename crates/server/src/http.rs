@@ -279,33 +279,8 @@ async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let (response, request_id) = into_response(outcome.reply, &request_id, close);
     let admin = route == Route::Admin;
     let refused = strict_failure.is_some();
-    // Health probes (the dashboard polls one) would drown the log.
-    let probe = admin && head.path == "/_dxlocal/health";
-    if !probe && app.observe {
-        app.observer.record(RequestEntry {
-            seq: 0,
-            time: SystemTime::now(),
-            request_id: Label::new(&request_id),
-            operation: if admin {
-                Cow::Owned(format!(
-                    "admin:{}",
-                    outcome
-                        .target
-                        .strip_prefix(dxlocal_wire::ADMIN_PATH_PREFIX)
-                        .unwrap_or(&outcome.target)
-                ))
-            } else {
-                outcome.target.clone()
-            },
-            account: (!admin && !refused).then(|| Label::new(&identity.account)),
-            region: (!admin).then(|| Label::new(&identity.region)),
-            protocol: outcome.protocol,
-            status: response.status().as_u16(),
-            latency: started.elapsed(),
-            error_type: outcome.error.clone(),
-            error_message: outcome.message.clone(),
-        });
-    }
+    let status = response.status().as_u16();
+    let latency = started.elapsed();
     if app.request_log {
         let auth_note = match &strict_failure {
             Some(failure) => Some(failure.log_note()),
@@ -314,21 +289,49 @@ async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
         RequestRecord {
             target: &outcome.target,
             // A refused caller's claimed account is not an account.
-            account: if admin || strict_failure.is_some() {
+            account: if admin || refused {
                 "-"
             } else {
                 &identity.account
             },
             region: if admin { "-" } else { &identity.region },
             protocol: outcome.protocol,
-            status: response.status().as_u16(),
-            latency: started.elapsed(),
+            status,
+            latency,
             request_id: &request_id,
             error: outcome.error.as_deref(),
             message: outcome.message.as_deref(),
             auth_note,
         }
         .emit(app.log_format);
+    }
+    // Health probes (the dashboard polls one) would drown the request ring.
+    let probe = admin && head.path == "/_dxlocal/health";
+    if !probe && app.observe {
+        let operation = if admin {
+            Cow::Owned(format!(
+                "admin:{}",
+                outcome
+                    .target
+                    .strip_prefix(dxlocal_wire::ADMIN_PATH_PREFIX)
+                    .unwrap_or(&outcome.target)
+            ))
+        } else {
+            outcome.target
+        };
+        app.observer.record(RequestEntry {
+            seq: 0,
+            time: SystemTime::now(),
+            request_id,
+            operation,
+            account: (!admin && !refused).then(|| Label::new(&identity.account)),
+            region: (!admin).then(|| Label::new(&identity.region)),
+            protocol: outcome.protocol,
+            status,
+            latency,
+            error_type: outcome.error,
+            error_message: outcome.message,
+        });
     }
     response.map(Either::Left)
 }

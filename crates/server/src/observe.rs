@@ -27,7 +27,7 @@ pub(crate) const LATENCY_BUCKETS: [f64; 12] = [
 pub(crate) struct RequestEntry {
     pub seq: u64,
     pub time: SystemTime,
-    pub request_id: Label,
+    pub request_id: String,
     pub operation: Cow<'static, str>,
     pub account: Option<Label>,
     pub region: Option<Label>,

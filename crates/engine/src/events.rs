@@ -350,10 +350,14 @@ impl EventLog {
     }
 
     /// Everything was forgotten (reset, import): one `gone` per kind is
-    /// not needed; the dashboard reloads on this marker.
-    pub fn reset(&mut self, at: f64, action: &'static str) {
+    /// not needed; the dashboard reloads on this marker, which is left out
+    /// while nothing is recorded (`recording` false).
+    pub fn reset(&mut self, at: f64, action: &'static str, recording: bool) {
         self.lag_states.clear();
         self.lag_owners.clear();
+        if !recording {
+            return;
+        }
         self.push(
             at,
             "emulator",

@@ -102,7 +102,7 @@ impl Engine {
     /// Takes over another engine's event log (an import replaces the engine
     /// but not the history the dashboard shows), marking the switch.
     pub fn adopt_events(&mut self, mut log: EventLog, wall_now: f64, action: &'static str) {
-        log.reset(self.clock.now(wall_now), action);
+        log.reset(self.clock.now(wall_now), action, !self.state.is_quiet());
         self.events = log;
     }
 
@@ -154,7 +154,7 @@ impl Engine {
         self.clock = clock;
         self.resets = resets;
         self.last_wall = last_wall.max(wall_now);
-        events.reset(self.clock.now(wall_now), "reset");
+        events.reset(self.clock.now(wall_now), "reset", recording);
         self.events = events;
         self.set_recording(recording);
     }

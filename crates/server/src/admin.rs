@@ -146,8 +146,8 @@ fn import(app: &App, body: &[u8]) -> Result<(WireReply, Option<Ticket>), Failure
     // The dashboard's history goes on across an import.
     let events = live.take_events();
     *live = engine;
-    live.adopt_events(events, wall_now(), "import");
     live.set_recording(app.observe);
+    live.adopt_events(events, wall_now(), "import");
     let commit = app.history.lock().replace(doc);
     let now = live.now(wall_now());
     Ok((

@@ -187,7 +187,7 @@ impl EventLog {
         }
         let who = match (record, removed) {
             (Some(r), _) => Identity::of(&key, r),
-            (None, Some(who)) => who,
+            (None, Some(who)) => *who,
             // Inserted and removed within one call: nothing to show.
             (None, None) => return,
         };

@@ -385,9 +385,7 @@ impl Engine {
                         v.deleted_at = Some(at);
                         let conn = v.connection_id.clone();
                         self.state.retire_vif(&conn, &id);
-                        if let Some(a) = self.state.attachments.get_mut(&id) {
-                            a.state = A::Detached;
-                        }
+                        self.state.detach(&id);
                         let purge = at + self.retention();
                         self.timers.schedule(purge, Event::PurgeVif { id });
                     }

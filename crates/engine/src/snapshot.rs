@@ -137,7 +137,8 @@ impl Engine {
             let ids = decode::<IdGen>(ids);
             (rest, ids, state.join().expect("decoding never panics"))
         });
-        let (rest, ids, state) = (rest?, ids?, state?);
+        let (rest, ids, mut state) = (rest?, ids?, state?);
+        state.index_live_attachments();
         let mut events = crate::events::EventLog::default();
         events.prime_lags(&state);
         Ok(Engine {

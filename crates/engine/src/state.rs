@@ -310,6 +310,12 @@ pub struct State {
     /// DXGW attachments keyed by VIF (a VIF attaches to at most one gateway).
     pub attachments: Tracked<Attachment>,
     pub attachments_by_gateway: HashMap<String, Vec<String>>,
+    /// Only those still holding a slot (not `detached`): every confirm onto
+    /// a gateway checks them, and must not walk the detached ones a
+    /// gateway collects while its VIFs come and go. Derived from
+    /// `attachments`, so not stored: a snapshot rebuilds it on load.
+    #[serde(skip)]
+    pub live_attachments_by_gateway: HashMap<String, Vec<String>>,
 
     pub associations: Tracked<Association>,
     pub associations_by_gateway: HashMap<String, Vec<String>>,
@@ -504,6 +510,12 @@ impl State {
             .entry(a.gateway_id.clone())
             .or_default()
             .push(a.vif_id.clone());
+        if a.state != DirectConnectGatewayAttachmentState::Detached {
+            self.live_attachments_by_gateway
+                .entry(a.gateway_id.clone())
+                .or_default()
+                .push(a.vif_id.clone());
+        }
         self.attachments.insert(a.vif_id.clone(), a);
     }
 
@@ -512,7 +524,48 @@ impl State {
             if let Some(list) = self.attachments_by_gateway.get_mut(&a.gateway_id) {
                 list.retain(|x| x != vif_id);
             }
+            self.forget_live_attachment(&a.gateway_id, vif_id);
         }
+    }
+
+    /// The VIF's attachment (if any) frees its gateway slot.
+    pub fn detach(&mut self, vif_id: &str) {
+        let Some(a) = self.attachments.get_mut(vif_id) else {
+            return;
+        };
+        a.state = DirectConnectGatewayAttachmentState::Detached;
+        let gateway = a.gateway_id.clone();
+        self.forget_live_attachment(&gateway, vif_id);
+    }
+
+    fn forget_live_attachment(&mut self, gateway_id: &str, vif_id: &str) {
+        if let Some(list) = self.live_attachments_by_gateway.get_mut(gateway_id) {
+            list.retain(|x| x != vif_id);
+            if list.is_empty() {
+                self.live_attachments_by_gateway.remove(gateway_id);
+            }
+        }
+    }
+
+    /// Rebuilds the derived index after a snapshot is loaded, in creation
+    /// order (the order of `attachments_by_gateway`).
+    pub(crate) fn index_live_attachments(&mut self) {
+        let mut live: HashMap<String, Vec<String>> = HashMap::new();
+        for (gateway, ids) in &self.attachments_by_gateway {
+            let held: Vec<String> = ids
+                .iter()
+                .filter(|id| {
+                    self.attachments
+                        .get(id.as_str())
+                        .is_some_and(|a| a.state != DirectConnectGatewayAttachmentState::Detached)
+                })
+                .cloned()
+                .collect();
+            if !held.is_empty() {
+                live.insert(gateway.clone(), held);
+            }
+        }
+        self.live_attachments_by_gateway = live;
     }
 
     pub fn insert_association(&mut self, a: Association) {
@@ -609,7 +662,7 @@ impl State {
         &'a self,
         gateway_id: &str,
     ) -> impl Iterator<Item = &'a Attachment> + 'a {
-        self.attachments_by_gateway
+        self.live_attachments_by_gateway
             .get(gateway_id)
             .into_iter()
             .flatten()

@@ -605,3 +605,75 @@ fn ec2_gateways_appear_in_the_event_log_with_their_cause() {
         .is_err());
     assert_eq!(e.events().next_seq(), before);
 }
+
+/// A gateway collects detached attachments while VIFs come and go (they stay
+/// visible for a while); confirming onto it must check only the live ones,
+/// and a snapshot must bring that index back.
+#[test]
+fn confirms_onto_a_gateway_check_only_its_live_attachments() {
+    let mut e = engine(Lifecycle::Instant);
+    let conn = connection(&mut e, T0);
+    let Output::CreateDirectConnectGateway(g) = run(
+        &mut e,
+        CUSTOMER,
+        Input::CreateDirectConnectGateway(CreateDirectConnectGatewayRequest {
+            direct_connect_gateway_name: "gw".into(),
+            amazon_side_asn: Some(64512),
+            ..Default::default()
+        }),
+        T0,
+    )
+    .unwrap() else {
+        panic!()
+    };
+    let gw = g
+        .direct_connect_gateway
+        .unwrap()
+        .direct_connect_gateway_id
+        .unwrap();
+    let onto_gateway = |e: &mut Engine, vif: &str| {
+        run(
+            e,
+            CUSTOMER,
+            Input::ConfirmPrivateVirtualInterface(ConfirmPrivateVirtualInterfaceRequest {
+                virtual_interface_id: vif.into(),
+                virtual_gateway_id: None,
+                direct_connect_gateway_id: Some(gw.clone()),
+            }),
+            T0,
+        )
+    };
+    // More VIFs than a gateway holds at once (30): each is deleted in turn.
+    for vlan in 1..=40 {
+        let vif = allocate(&mut e, &conn, vlan, T0);
+        onto_gateway(&mut e, &vif).unwrap();
+        run(
+            &mut e,
+            PARTNER,
+            Input::DeleteVirtualInterface(DeleteVirtualInterfaceRequest {
+                virtual_interface_id: vif,
+            }),
+            T0,
+        )
+        .unwrap();
+    }
+    // The next call applies the last deletion (instant lifecycle).
+    let kept = allocate(&mut e, &conn, 100, T0);
+    assert_eq!(e.state.live_attachments_of(&gw).count(), 0);
+    assert_eq!(e.state.attachments_by_gateway[&gw].len(), 40);
+    onto_gateway(&mut e, &kept).unwrap();
+    let live_ids = |e: &Engine| -> Vec<String> {
+        e.state
+            .live_attachments_of(&gw)
+            .map(|a| a.vif_id.clone())
+            .collect()
+    };
+    assert_eq!(live_ids(&e), std::slice::from_ref(&kept));
+    // The index the check walks holds the live one alone.
+    assert_eq!(
+        e.state.live_attachments_by_gateway[&gw],
+        std::slice::from_ref(&kept)
+    );
+    let restored = Engine::from_snapshot(&e.snapshot()).unwrap();
+    assert_eq!(live_ids(&restored), [kept]);
+}

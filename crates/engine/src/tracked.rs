@@ -62,7 +62,8 @@ impl Identity {
 pub struct Touch {
     pub key: Label,
     pub before: Option<Mark>,
-    pub removed: Option<Identity>,
+    /// Boxed: removals are rare, and every touch carries this field.
+    pub removed: Option<Box<Identity>>,
 }
 
 pub struct Tracked<T> {
@@ -164,7 +165,7 @@ impl<T: Observed> Tracked<T> {
             self.touched.push(Touch {
                 key: Label::new(key),
                 before: Some(record.mark()),
-                removed: Some(Identity::of(key, &record)),
+                removed: Some(Box::new(Identity::of(key, &record))),
             });
         }
         Some(record)

@@ -31,14 +31,13 @@ impl App {
     pub fn new(config: ServerConfig) -> Result<Self, String> {
         let wall = wall_now();
         let fresh = persist::new_header(config.lifecycle, config.seed, wall, &config.quotas);
-        let (engine, history) = match &config.state_dir {
+        let (mut engine, history) = match &config.state_dir {
             Some(dir) => persist::open_state_dir(dir, fresh, config.snapshot_every)?,
             None => (
                 persist::engine_for(&fresh)?,
                 History::in_memory(fresh, config.snapshot_every),
             ),
         };
-        let mut engine = engine;
         engine.set_recording(config.observe);
         Ok(App {
             engine: Mutex::new(engine),

@@ -281,10 +281,6 @@ pub struct ServeArgs {
     /// is unaffected).
     #[arg(long, env = "DXLOCAL_OBSERVE", value_enum, default_value_t = Switch::On, value_name = "ON|OFF")]
     pub observe: Switch,
-
-    /// Threads answering requests [default: one per CPU].
-    #[arg(long, env = "DXLOCAL_THREADS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub threads: Option<u16>,
 }
 
 impl ServeArgs {

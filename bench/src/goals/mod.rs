@@ -530,29 +530,23 @@ fn goal_moto(cx: &mut Ctx, ep: &Endpoint, locs: &[String]) -> Result<(), String>
 /// Goal 5: the hosted VIF mix on a durable server and an in-memory one.
 fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
     let dir = TempDir::new(cx.args.state_parent.as_deref(), "durable-mix")?;
-    let durable = cx.args.serve_args(Some(&dir.0));
-    let memory = cx.args.serve_args(None);
     eprintln!(
         "goal 5: durable (state in {}) against in-memory",
         dir.0.display()
     );
     let timing = cx.args.timing();
-    let (d, m, rounds) = compare_mix(cx, &timing, &durable, &memory, "durable", "in-memory")?;
-    let secs = timing.duration.as_secs_f64();
-    let (d, m) = (d.total(secs), m.total(secs));
-    let r = ratio(d.req_per_sec, m.req_per_sec);
-    cx.rows.push(Row {
-        goal: "5".into(),
-        what: "json hosted-VIF mix, --state-dir vs memory: throughput".into(),
-        value: with_errors(fmt_rate(d.req_per_sec), &d),
-        baseline: with_errors(format!("in memory {}", fmt_rate(m.req_per_sec)), &m),
-        ratio: r,
-        rounds,
-        limit: ">= 0.50".into(),
-        pass: Some(cx.clean(&[&d, &m]) && r.is_some_and(|r| r >= 0.50)),
-        detail: json!({"durable": d.to_json(), "memory": m.to_json()}),
-    });
-    Ok(())
+    mix_goal(
+        cx,
+        &timing,
+        MixGoal {
+            goal: "5",
+            what: "json hosted-VIF mix, --state-dir vs memory: throughput",
+            a: (&cx.args.serve_args(Some(&dir.0)), "durable"),
+            b: (&cx.args.serve_args(None), "memory"),
+            b_label: "in memory",
+            at_least: 0.50,
+        },
+    )
 }
 
 /// How many times the usual rounds goal 7 takes.
@@ -578,39 +572,37 @@ fn goal_recording(cx: &mut Ctx) -> Result<(), String> {
         "goal 7: recording events and requests against --observe off, {} rounds",
         timing.rounds
     );
-    let (o, f, rounds) = compare_mix(cx, &timing, &on, &off, "recording", "not recording")?;
-    let secs = timing.duration.as_secs_f64();
-    let (o, f) = (o.total(secs), f.total(secs));
-    let r = ratio(o.req_per_sec, f.req_per_sec);
-    cx.rows.push(Row {
-        goal: "7".into(),
-        what: "json hosted-VIF mix, recording vs --observe off: throughput".into(),
-        value: with_errors(fmt_rate(o.req_per_sec), &o),
-        baseline: with_errors(format!("not recording {}", fmt_rate(f.req_per_sec)), &f),
-        ratio: r,
-        rounds,
-        limit: ">= 0.95".into(),
-        pass: Some(cx.clean(&[&o, &f]) && r.is_some_and(|r| r >= 0.95)),
-        detail: json!({"recording": o.to_json(), "not_recording": f.to_json()}),
-    });
-    Ok(())
+    mix_goal(
+        cx,
+        &timing,
+        MixGoal {
+            goal: "7",
+            what: "json hosted-VIF mix, recording vs --observe off: throughput",
+            a: (&on, "recording"),
+            b: (&off, "not_recording"),
+            b_label: "not recording",
+            at_least: 0.95,
+        },
+    )
 }
 
-/// Two targets' recorders and the range of their per-round ratios.
-type Pair = (Recorder, Recorder, Option<(f64, f64)>);
+/// A goal that runs the json hosted-VIF mix against two servers, started
+/// with `a.0` and `b.0` (`.1` names each in the JSON detail), and wants
+/// a's throughput at least `at_least` times b's.
+struct MixGoal<'a> {
+    goal: &'a str,
+    what: &'a str,
+    a: (&'a [OsString], &'a str),
+    b: (&'a [OsString], &'a str),
+    /// How the table's baseline column names b.
+    b_label: &'a str,
+    at_least: f64,
+}
 
-/// The json hosted-VIF mix against two servers started with `a` and `b`,
-/// taking turns.
-fn compare_mix(
-    cx: &Ctx,
-    timing: &Timing,
-    a: &[OsString],
-    b: &[OsString],
-    a_name: &str,
-    b_name: &str,
-) -> Result<Pair, String> {
-    let a_server = ServerProcess::start_with(&cx.path, a)?;
-    let b_server = ServerProcess::start_with(&cx.path, b)?;
+/// Measures a [`MixGoal`], the two servers taking turns, and adds its row.
+fn mix_goal(cx: &mut Ctx, timing: &Timing, g: MixGoal<'_>) -> Result<(), String> {
+    let a_server = ServerProcess::start_with(&cx.path, g.a.0)?;
+    let b_server = ServerProcess::start_with(&cx.path, g.b.0)?;
     let (a_ep, b_ep) = (
         Endpoint::parse(&a_server.url)?,
         Endpoint::parse(&b_server.url)?,
@@ -639,14 +631,23 @@ fn compare_mix(
         )
         .await
     })?;
-    let rounds = measured.round_ratio_range();
-    let mut recs = measured.recs.into_iter();
-    let (Some(a_rec), Some(b_rec)) = (recs.next(), recs.next()) else {
-        return Err("a comparison measured fewer than two targets".into());
-    };
-    report_errors(a_name, &a_rec);
-    report_errors(b_name, &b_rec);
-    Ok((a_rec, b_rec, rounds))
+    let (recs, secs) = (&measured.recs, timing.duration.as_secs_f64());
+    report_errors(g.a.1, &recs[0]);
+    report_errors(g.b.1, &recs[1]);
+    let (a, b) = (recs[0].total(secs), recs[1].total(secs));
+    let r = ratio(a.req_per_sec, b.req_per_sec);
+    cx.rows.push(Row {
+        goal: g.goal.into(),
+        what: g.what.into(),
+        value: with_errors(fmt_rate(a.req_per_sec), &a),
+        baseline: with_errors(format!("{} {}", g.b_label, fmt_rate(b.req_per_sec)), &b),
+        ratio: r,
+        rounds: measured.round_ratio_range(),
+        limit: format!(">= {:.2}", g.at_least),
+        pass: Some(cx.clean(&[&a, &b]) && r.is_some_and(|r| r >= g.at_least)),
+        detail: json!({ g.a.1: a.to_json(), g.b.1: b.to_json() }),
+    });
+    Ok(())
 }
 
 /// Goal 4a: exec to first health answer, empty, next to the same for the

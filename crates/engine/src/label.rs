@@ -83,12 +83,6 @@ impl Deref for Label {
     }
 }
 
-impl AsRef<str> for Label {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl Borrow<str> for Label {
     fn borrow(&self) -> &str {
         self.as_str()
@@ -97,12 +91,6 @@ impl Borrow<str> for Label {
 
 impl From<&str> for Label {
     fn from(s: &str) -> Self {
-        Label::new(s)
-    }
-}
-
-impl From<&String> for Label {
-    fn from(s: &String) -> Self {
         Label::new(s)
     }
 }

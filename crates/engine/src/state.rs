@@ -40,12 +40,19 @@ pub enum ConnKind {
     Interconnect,
 }
 
+/// One of a few fixed status words. Named rather than written `&'static
+/// str` in the records below because serde's derive borrows any field
+/// spelled `&str` from its input, which a snapshot cannot lend; these are
+/// read through `snapshot::static_word_field` instead.
+pub type Word = &'static str;
+
 /// A MACsec key associated with a port (resources.md §13).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MacSecKey {
     pub secret_arn: String,
     pub ckn: String,
-    pub state: &'static str,
+    #[serde(deserialize_with = "crate::snapshot::static_word_field")]
+    pub state: Word,
     pub start_on: String,
 }
 
@@ -228,7 +235,7 @@ pub enum Replay {
 }
 
 /// A BGP failover test (StartBgpFailoverTest).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FailoverTest {
     pub id: String,
     pub vif_id: String,
@@ -236,7 +243,8 @@ pub struct FailoverTest {
     pub region: String,
     pub peers: Vec<String>,
     /// `in-progress`, `completed` or `cancelled` ([choice], resources.md §17).
-    pub status: &'static str,
+    #[serde(deserialize_with = "crate::snapshot::static_word_field")]
+    pub status: Word,
     pub duration_minutes: i32,
     pub start: f64,
     pub end: Option<f64>,

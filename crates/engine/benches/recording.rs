@@ -6,8 +6,9 @@
 //! percent.
 //!
 //! `cargo bench -p dxlocal-engine --bench recording`; with `ONLY=on` (or
-//! `off`) it runs six rounds of one side alone and prints events per flow,
-//! for a profiler.
+//! `off`) it runs six rounds (or `ROUNDS`) of one side alone and prints
+//! events per flow, for a profiler or an instruction count
+//! (`valgrind --tool=callgrind`), which unlike time is the same every run.
 
 use std::time::{Duration, Instant};
 
@@ -155,7 +156,11 @@ impl Bench {
 fn main() {
     if let Ok(side) = std::env::var("ONLY") {
         let mut b = Bench::new(side == "on");
-        for _ in 0..6 {
+        let rounds = std::env::var("ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(6);
+        for _ in 0..rounds {
             b.round();
         }
         let events = b.engine.events().next_seq() - 1;

@@ -8,11 +8,13 @@
 //! call is done. A LAG's state is derived from its members, so the log
 //! keeps the last derived state of each LAG to compare against.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::hashing::HashMap;
 
 use crate::label::Label;
 use crate::state::State;
-use crate::tracked::{Identity, Observed, Touch, Tracked};
+use crate::tracked::{Observed, Touch, Tracked};
 
 /// How many changes the ring keeps by default.
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -38,9 +40,7 @@ pub enum Cause {
     Admin { action: &'static str },
 }
 
-/// One change to one resource. Holds nothing on the heap (short of an
-/// over-long label), so the ring evicts without freeing and a reader's
-/// copy, dropped on another thread, frees nothing either.
+/// One change to one resource, as readers get it ([`EventLog::since`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub seq: u64,
@@ -57,8 +57,44 @@ pub struct Change {
     pub cause: Cause,
 }
 
+/// What a run of changes shares: whose resources changed, and why. A VIF
+/// and its BGP peers, or everything one call changed in one account, are
+/// one run, so the ring keeps the owner and cause once per run rather
+/// than once per change.
+#[derive(Debug)]
+struct Origin {
+    account: Label,
+    region: Option<Label>,
+    cause: Cause,
+}
+
+impl Origin {
+    fn is(&self, account: &str, region: Option<&str>, cause: &Cause) -> bool {
+        self.account == account && self.region.as_deref() == region && self.cause == *cause
+    }
+}
+
+/// A change as the ring keeps it: half the size of a [`Change`], and
+/// nothing in it to clone or free but the ID (inline unless over-long).
+#[derive(Debug)]
+struct Entry {
+    at: f64,
+    kind: &'static str,
+    id: Label,
+    from: Option<&'static str>,
+    to: Option<&'static str>,
+    /// Its [`Origin`]'s number.
+    origin: u64,
+}
+
 pub struct EventLog {
-    ring: VecDeque<Change>,
+    /// Consecutive changes, the newest `next_seq - 1`.
+    ring: VecDeque<Entry>,
+    /// The origins of the changes in `ring`, oldest first: `origins[i]` is
+    /// number `first_origin + i`. The newest is where the next change
+    /// goes, and may have none yet.
+    origins: VecDeque<Origin>,
+    first_origin: u64,
     capacity: usize,
     next_seq: u64,
     /// Last derived state of each LAG, and its owner and region (a
@@ -77,10 +113,12 @@ impl EventLog {
     pub fn with_capacity(capacity: usize) -> Self {
         EventLog {
             ring: VecDeque::new(),
+            origins: VecDeque::new(),
+            first_origin: 0,
             capacity: capacity.max(1),
             next_seq: 1,
-            lag_states: HashMap::new(),
-            lag_owners: HashMap::new(),
+            lag_states: HashMap::default(),
+            lag_owners: HashMap::default(),
         }
     }
 
@@ -90,13 +128,32 @@ impl EventLog {
     }
 
     /// Changes with `seq > after`, oldest first, at most `limit`.
-    pub fn since(&self, after: u64, limit: usize) -> impl Iterator<Item = &Change> {
+    pub fn since(&self, after: u64, limit: usize) -> impl Iterator<Item = Change> + '_ {
         // Seqs in the ring are consecutive, so the start is arithmetic.
-        let first = self.ring.front().map_or(self.next_seq, |c| c.seq);
+        let first = self.next_seq - self.ring.len() as u64;
         let skip = after.saturating_add(1).saturating_sub(first) as usize;
-        self.ring.iter().skip(skip).take(limit)
+        self.ring
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(limit)
+            .map(move |(i, e)| {
+                let origin = &self.origins[(e.origin - self.first_origin) as usize];
+                Change {
+                    seq: first + i as u64,
+                    at: e.at,
+                    kind: e.kind,
+                    id: e.id.clone(),
+                    account: origin.account.clone(),
+                    region: origin.region.clone(),
+                    from: e.from,
+                    to: e.to,
+                    cause: origin.cause.clone(),
+                }
+            })
     }
 
+    /// Records one change.
     #[allow(clippy::too_many_arguments)]
     pub fn push(
         &mut self,
@@ -109,22 +166,66 @@ impl EventLog {
         to: Option<&'static str>,
         cause: &Cause,
     ) {
+        self.enter(&account, region.as_deref(), cause);
+        self.record(at, kind, id, from, to);
+    }
+
+    /// Makes the changes recorded next belong to `account` and `region`,
+    /// changed by `cause`: the newest origin if it is that one already.
+    fn enter(&mut self, account: &str, region: Option<&str>, cause: &Cause) {
+        let newest = self.first_origin + self.origins.len() as u64;
+        let unused = self.ring.back().is_none_or(|e| e.origin + 1 < newest);
+        if let Some(last) = self.origins.back_mut() {
+            if last.is(account, region, cause) {
+                return;
+            }
+            if unused {
+                // Entered but nothing changed after all: take its place,
+                // so that origins never outnumber the changes they cover.
+                *last = Origin {
+                    account: Label::new(account),
+                    region: region.map(Label::new),
+                    cause: cause.clone(),
+                };
+                return;
+            }
+        }
+        self.origins.push_back(Origin {
+            account: Label::new(account),
+            region: region.map(Label::new),
+            cause: cause.clone(),
+        });
+    }
+
+    /// Records a change of the newest origin (see [`EventLog::enter`]).
+    fn record(
+        &mut self,
+        at: f64,
+        kind: &'static str,
+        id: Label,
+        from: Option<&'static str>,
+        to: Option<&'static str>,
+    ) {
         // Timers keep whole microseconds, so one due "now" can read a hair
         // before the call that scheduled it; the log never runs backwards.
         let at = self.ring.back().map_or(at, |last| at.max(last.at));
         if self.ring.len() == self.capacity {
             self.ring.pop_front();
+            // Origins no change refers to any more.
+            let oldest = self.ring.front().map_or(u64::MAX, |e| e.origin);
+            while self.first_origin < oldest && self.origins.len() > 1 {
+                self.origins.pop_front();
+                self.first_origin += 1;
+            }
         }
-        self.ring.push_back(Change {
-            seq: self.next_seq,
+        let origin = self.first_origin + self.origins.len() as u64 - 1;
+        self.ring.push_back(Entry {
             at,
             kind,
             id,
-            account,
-            region,
             from,
             to,
-            cause: cause.clone(),
+            origin,
         });
         self.next_seq += 1;
     }
@@ -136,26 +237,21 @@ impl EventLog {
         }
         // Stays unallocated unless a LAG or a LAG's member was touched.
         let mut lags_to_check: Vec<Label> = Vec::new();
-        let mut touched = state.connections.take_touched();
-        for touch in touched.drain(..) {
-            let lag = state
-                .connections
+        state.connections.for_each_touched(|connections, touch| {
+            let lag = connections
                 .get(touch.key.as_str())
                 .and_then(|c| c.lag_id.as_deref());
             lags_to_check.extend(lag.map(Label::new));
-            self.compare(&state.connections, touch, at, &cause);
-        }
-        state.connections.recycle(touched);
-        let mut touched = state.lags.take_touched();
-        lags_to_check.extend(touched.drain(..).map(|touch| touch.key));
-        state.lags.recycle(touched);
+            self.compare(connections, touch, at, &cause);
+        });
+        state
+            .lags
+            .for_each_touched(|_, touch| lags_to_check.push(touch.key));
         macro_rules! compare_all {
             ($($table:ident),*) => {$(
-                let mut touched = state.$table.take_touched();
-                for touch in touched.drain(..) {
-                    self.compare(&state.$table, touch, at, &cause);
-                }
-                state.$table.recycle(touched);
+                state.$table.for_each_touched(|table, touch| {
+                    self.compare(table, touch, at, &cause);
+                });
             )*};
         }
         compare_all!(
@@ -185,25 +281,22 @@ impl EventLog {
         if before == after {
             return;
         }
-        let who = match (record, removed) {
-            (Some(r), _) => Identity::of(&key, r),
-            (None, Some(who)) => *who,
+        let (kind, id) = match (record, &removed) {
+            (Some(r), _) => {
+                self.enter(r.account(), r.region(), cause);
+                (r.kind(), r.event_id(&key))
+            }
+            (None, Some(who)) => {
+                self.enter(&who.account, who.region.as_deref(), cause);
+                (who.kind, who.id.clone())
+            }
             // Inserted and removed within one call: nothing to show.
             (None, None) => return,
         };
         let from = before.as_ref().map(|m| m.state);
         let to = after.as_ref().map(|m| m.state);
         if from != to {
-            self.push(
-                at,
-                who.kind,
-                who.id.clone(),
-                who.account.clone(),
-                who.region.clone(),
-                from,
-                to,
-                cause,
-            );
+            self.record(at, kind, id, from, to);
         }
         // A VIF's BGP peers: created, moved, gone, and up/down.
         let old_parts = before.map(|m| m.parts).unwrap_or_default();
@@ -211,56 +304,19 @@ impl EventLog {
         for (part, state, status) in &new_parts {
             let old = old_parts.iter().find(|(p, _, _)| p == part);
             if old.map(|o| o.1) != Some(*state) {
-                self.push_part(
-                    &who,
-                    "bgpPeer",
-                    part,
-                    old.map(|o| o.1),
-                    Some(state),
-                    at,
-                    cause,
-                );
+                let from = old.map(|o| o.1.as_str());
+                self.record(at, "bgpPeer", part.clone(), from, Some(state.as_str()));
             }
             if let Some(old) = old.filter(|o| o.2 != *status) {
-                self.push_part(
-                    &who,
-                    "bgpStatus",
-                    part,
-                    Some(old.2),
-                    Some(status),
-                    at,
-                    cause,
-                );
+                let (from, to) = (Some(old.2.as_str()), Some(status.as_str()));
+                self.record(at, "bgpStatus", part.clone(), from, to);
             }
         }
         for (part, state, _) in &old_parts {
             if !new_parts.iter().any(|(p, _, _)| p == part) {
-                self.push_part(&who, "bgpPeer", part, Some(state), None, at, cause);
+                self.record(at, "bgpPeer", part.clone(), Some(state.as_str()), None);
             }
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn push_part(
-        &mut self,
-        owner: &Identity,
-        kind: &'static str,
-        part: &Label,
-        from: Option<&'static str>,
-        to: Option<&'static str>,
-        at: f64,
-        cause: &Cause,
-    ) {
-        self.push(
-            at,
-            kind,
-            part.clone(),
-            owner.account.clone(),
-            owner.region.clone(),
-            from,
-            to,
-            cause,
-        );
     }
 
     fn compare_lag(&mut self, state: &State, id: Label, at: f64, cause: &Cause) {
@@ -293,7 +349,7 @@ impl EventLog {
     pub fn compare_ec2(&mut self, before: &[Ec2Marks], after: &[Ec2Marks], at: f64, cause: Cause) {
         /// `(kind, id)` to `(account, region, state)`, borrowed from the marks.
         fn index(sets: &[Ec2Marks]) -> HashMap<(&'static str, &str), (&str, &str, &'static str)> {
-            let mut map = HashMap::new();
+            let mut map = HashMap::default();
             for (account, region, marks) in sets {
                 for (kind, id, state) in marks {
                     map.insert(
@@ -368,5 +424,73 @@ impl EventLog {
             None,
             &Cause::Admin { action },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(account: &str) -> Cause {
+        Cause::Api {
+            operation: "CreateConnection",
+            account: Label::new(account),
+            region: Label::new("us-east-1"),
+        }
+    }
+
+    #[test]
+    fn changes_keep_their_own_owner_and_cause_as_the_ring_turns() {
+        let mut log = EventLog::with_capacity(5);
+        let accounts = ["111111111111", "222222222222", "333333333333"];
+        for i in 0..40u32 {
+            // Runs of one to three changes per owner.
+            let account = accounts[(i / 2 % 3) as usize];
+            log.push(
+                f64::from(i),
+                "connection",
+                Label::new(&format!("dxcon-{i}")),
+                Label::new(account),
+                Some(Label::new("us-east-1")),
+                None,
+                Some("requested"),
+                &api(account),
+            );
+            // Never more origins than changes (plus the one being filled).
+            assert!(log.origins.len() <= log.ring.len() + 1);
+        }
+        let seen: Vec<Change> = log.since(0, usize::MAX).collect();
+        assert_eq!(seen.len(), 5);
+        for c in &seen {
+            let i = (c.seq - 1) as u32;
+            assert_eq!(c.id, format!("dxcon-{i}").as_str());
+            let account = accounts[(i / 2 % 3) as usize];
+            assert_eq!(c.account, account);
+            assert_eq!(c.cause, api(account));
+            assert_eq!(c.at, f64::from(i));
+        }
+    }
+
+    #[test]
+    fn an_origin_nothing_was_recorded_for_is_taken_over() {
+        let mut log = EventLog::with_capacity(10);
+        log.push(
+            0.0,
+            "lag",
+            Label::new("dxlag-1"),
+            Label::new("1"),
+            None,
+            None,
+            Some("pending"),
+            &Cause::Timer,
+        );
+        // Entered, then nothing changed, many times over.
+        for i in 0..100 {
+            log.enter(&format!("{i}"), None, &Cause::Timer);
+        }
+        assert_eq!(log.origins.len(), 2);
+        log.record(1.0, "lag", Label::new("dxlag-2"), None, Some("pending"));
+        let owners: Vec<Label> = log.since(0, 10).map(|c| c.account).collect();
+        assert_eq!(owners, [Label::new("1"), Label::new("99")]);
     }
 }

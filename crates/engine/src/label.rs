@@ -38,11 +38,9 @@ impl Label {
 
     pub fn new(s: &str) -> Label {
         if s.len() <= INLINE {
-            let mut bytes = [0; INLINE];
-            bytes[..s.len()].copy_from_slice(s.as_bytes());
             Label(Repr::Inline {
                 len: s.len() as u8,
-                bytes,
+                bytes: padded(s.as_bytes()),
             })
         } else {
             Label(Repr::Heap(Arc::from(s)))
@@ -68,6 +66,28 @@ impl Label {
             Repr::Heap(s) => s,
         }
     }
+}
+
+/// `src` (at most [`INLINE`] bytes), zero-padded. Copied in two
+/// overlapping fixed-size moves: a copy of a length only known at run time
+/// is a call to `memcpy`, and labels are made on every recorded change.
+#[inline]
+fn padded(src: &[u8]) -> [u8; INLINE] {
+    let mut bytes = [0; INLINE];
+    let n = src.len();
+    if n >= 16 {
+        bytes[..16].copy_from_slice(&src[..16]);
+        bytes[n - 16..n].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        bytes[..8].copy_from_slice(&src[..8]);
+        bytes[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        bytes[..4].copy_from_slice(&src[..4]);
+        bytes[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else {
+        bytes[..n].copy_from_slice(src);
+    }
+    bytes
 }
 
 impl Default for Label {
@@ -103,7 +123,14 @@ impl From<String> for Label {
 
 impl PartialEq for Label {
     fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+        match (&self.0, &other.0) {
+            // Inline bytes past `len` are zero, so equal texts have equal
+            // arrays, which compare without a call to `memcmp`.
+            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => {
+                a == b && x == y
+            }
+            _ => self.as_str() == other.as_str(),
+        }
     }
 }
 
@@ -175,6 +202,16 @@ mod tests {
         assert_eq!(Label::default(), "");
         let multibyte = "é".repeat(INLINE / 2);
         assert_eq!(Label::new(&multibyte), multibyte.as_str());
+        // Every length, through each of `padded`'s ways of copying.
+        let text: String = ('a'..='z').collect();
+        for n in 0..=INLINE + 1 {
+            let l = Label::new(&text[..n]);
+            assert_eq!(l.as_str(), &text[..n]);
+            assert_eq!(l, Label::new(&text[..n]));
+            if n > 0 {
+                assert_ne!(l, Label::new(&text[1..=n]));
+            }
+        }
     }
 
     #[test]

@@ -162,11 +162,11 @@ impl Engine {
 /// Used as `#[serde(with = "crate::snapshot::split_map")]`.
 pub(crate) mod split_map {
     use super::options;
+    use crate::hashing::HashMap;
     use bincode::Options;
     use serde::de::{DeserializeOwned, Error as _};
     use serde::ser::Error as _;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use std::collections::HashMap;
     use std::hash::Hash;
 
     /// Parts per map: enough to keep a few cores busy.
@@ -234,7 +234,8 @@ pub(crate) mod split_map {
                 .collect()
         });
         let parts = parts.map_err(D::Error::custom)?;
-        let mut map = HashMap::with_capacity(parts.iter().map(Vec::len).sum());
+        let mut map =
+            HashMap::with_capacity_and_hasher(parts.iter().map(Vec::len).sum(), Default::default());
         for part in parts {
             map.extend(part);
         }

@@ -4,6 +4,7 @@
 //! Records hold what the API shows and who owns it; `to_api` renderers live
 //! next to the operations that use them.
 
+use crate::hashing::HashMap;
 use dxlocal_model::{
     AddressFamily, BGPPeerState, BGPStatus, BillingMode, ConnectionState,
     DirectConnectGatewayAssociationProposalState, DirectConnectGatewayAssociationState,
@@ -11,10 +12,9 @@ use dxlocal_model::{
     DirectConnectGatewayState, GatewayType, Tag, VirtualInterfaceState,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 use crate::label::Label;
-use crate::tracked::{Mark, Observed, Tracked};
+use crate::tracked::{Mark, Observed, Parts, Tracked};
 
 /// Key of per-account, per-region indexes.
 pub type Scope = (String, String);
@@ -186,6 +186,11 @@ pub struct Attachment {
     pub vif_owner: String,
     pub state: DirectConnectGatewayAttachmentState,
     pub kind: DirectConnectGatewayAttachmentType,
+    /// The ID its events carry ([`attachment_id`]), made once instead of
+    /// formatted for every event. Not stored: a snapshot's attachments
+    /// have it empty and format it when asked.
+    #[serde(skip)]
+    pub event_id: Label,
 }
 
 /// A DX gateway's association with a VGW or TGW (possibly in another account).
@@ -558,7 +563,7 @@ impl State {
     /// Rebuilds the derived index after a snapshot is loaded, in creation
     /// order (the order of `attachments_by_gateway`).
     pub(crate) fn index_live_attachments(&mut self) {
-        let mut live: HashMap<String, Vec<String>> = HashMap::new();
+        let mut live: HashMap<String, Vec<String>> = HashMap::default();
         for (gateway, ids) in &self.attachments_by_gateway {
             let held: Vec<String> = ids
                 .iter()
@@ -684,7 +689,7 @@ impl State {
 fn plain(state: &'static str) -> Mark {
     Mark {
         state,
-        parts: Vec::new(),
+        parts: Parts::new(),
     }
 }
 
@@ -717,7 +722,7 @@ impl Observed for Vif {
             parts: self
                 .peers
                 .iter()
-                .map(|p| (Label::new(&p.id), p.state.as_str(), p.status.as_str()))
+                .map(|p| (Label::new(&p.id), p.state, p.status))
                 .collect(),
         }
     }
@@ -743,8 +748,12 @@ impl Observed for Attachment {
         Some(&self.vif_region)
     }
     /// Attachments have no ID of their own: gateway and VIF name one.
-    fn event_id(&self, _key: &str) -> Label {
-        Label::from(attachment_id(&self.gateway_id, &self.vif_id))
+    fn event_id(&self, _key: &Label) -> Label {
+        if self.event_id.is_empty() {
+            Label::from(attachment_id(&self.gateway_id, &self.vif_id))
+        } else {
+            self.event_id.clone()
+        }
     }
 }
 

@@ -7,8 +7,11 @@
 //!
 //! Reads go through `Deref` to the plain `HashMap`, so they cost nothing.
 
-use std::collections::HashMap;
+use crate::hashing::HashMap;
 use std::ops::Deref;
+
+use dxlocal_model::{BGPPeerState, BGPStatus};
+use smallvec::SmallVec;
 
 use crate::label::Label;
 
@@ -18,8 +21,12 @@ use crate::label::Label;
 pub struct Mark {
     pub state: &'static str,
     /// `(part id, state, status)`: BGP peers of a VIF.
-    pub parts: Vec<(Label, &'static str, &'static str)>,
+    pub parts: Parts,
 }
+
+/// A VIF has one or two BGP peers, which a mark keeps inline: a mark is
+/// taken every time a record is touched, and twice per change.
+pub type Parts = SmallVec<[(Label, BGPPeerState, BGPStatus); 1]>;
 
 /// A record the event log can describe.
 pub trait Observed {
@@ -30,8 +37,8 @@ pub trait Observed {
     /// `None` for global resources (Direct Connect gateways).
     fn region(&self) -> Option<&str>;
     /// The ID events carry, when it is not the map key.
-    fn event_id(&self, key: &str) -> Label {
-        Label::new(key)
+    fn event_id(&self, key: &Label) -> Label {
+        key.clone()
     }
 }
 
@@ -49,7 +56,7 @@ impl Identity {
     pub fn of<T: Observed>(key: &str, record: &T) -> Self {
         Identity {
             kind: record.kind(),
-            id: record.event_id(key),
+            id: record.event_id(&Label::new(key)),
             account: Label::new(record.account()),
             region: record.region().map(Label::new),
         }
@@ -77,7 +84,7 @@ pub struct Tracked<T> {
 impl<T> Default for Tracked<T> {
     fn default() -> Self {
         Tracked {
-            map: HashMap::new(),
+            map: HashMap::default(),
             touched: Vec::new(),
             quiet: false,
         }
@@ -122,7 +129,7 @@ impl<T: Observed> Observed for Box<T> {
     fn region(&self) -> Option<&str> {
         (**self).region()
     }
-    fn event_id(&self, key: &str) -> Label {
+    fn event_id(&self, key: &Label) -> Label {
         (**self).event_id(key)
     }
 }
@@ -188,51 +195,27 @@ impl<T: Observed> Tracked<T> {
         self.map.values_mut()
     }
 
-    /// The records touched since the last call, each once with its first
-    /// (oldest) mark and, if it was removed at some point, its identity.
-    pub fn take_touched(&mut self) -> Vec<Touch> {
-        let mut touched = std::mem::take(&mut self.touched);
-        if touched.len() < 2 {
-            return touched;
+    /// Hands each record touched since the last call to `f`, once, with
+    /// its first (oldest) mark and, if it was removed at some point, its
+    /// identity; `f` sees the table as it is now. Most calls touch one or
+    /// two of the tables, and the others cost a length check.
+    #[inline(always)]
+    pub fn for_each_touched(&mut self, f: impl FnMut(&Self, Touch)) {
+        if !self.touched.is_empty() {
+            self.drain_touched(f);
         }
-        // A call touches a handful of records, which a scan finds faster
-        // than a map costs to build; a sweep over a whole table
-        // (`values_mut`) can touch thousands, and gets the map.
-        let mut index: Option<HashMap<Label, usize>> =
-            (touched.len() > 16).then(|| HashMap::with_capacity(touched.len()));
-        // Deduplicated in place, first touches kept in order in front of
-        // `kept`.
-        let mut kept = 0;
-        for i in 0..touched.len() {
-            let first = match &index {
-                Some(index) => index.get(&touched[i].key).copied(),
-                None => touched[..kept].iter().position(|t| t.key == touched[i].key),
-            };
-            match first {
-                Some(first) => {
-                    if let Some(who) = touched[i].removed.take() {
-                        touched[first].removed = Some(who);
-                    }
-                }
-                None => {
-                    if let Some(index) = &mut index {
-                        index.insert(touched[i].key.clone(), kept);
-                    }
-                    touched.swap(kept, i);
-                    kept += 1;
-                }
-            }
-        }
-        touched.truncate(kept);
-        touched
     }
 
-    /// Takes back, emptied, the buffer `take_touched` handed out, so that
-    /// the next call's touches need no allocation. A sweep's big buffer is
-    /// let go rather than kept for calls that touch a few records.
-    pub fn recycle(&mut self, mut touched: Vec<Touch>) {
-        touched.clear();
-        if self.touched.capacity() == 0 && touched.capacity() <= 64 {
+    fn drain_touched(&mut self, mut f: impl FnMut(&Self, Touch)) {
+        let mut touched = std::mem::take(&mut self.touched);
+        dedup_touches(&mut touched);
+        for touch in touched.drain(..) {
+            f(self, touch);
+        }
+        // Kept for the next call's touches, so they need no allocation; a
+        // sweep's big buffer is let go rather than kept for calls that
+        // touch a few records.
+        if touched.capacity() <= 64 {
             self.touched = touched;
         }
     }
@@ -240,4 +223,41 @@ impl<T: Observed> Tracked<T> {
     pub fn has_touched(&self) -> bool {
         !self.touched.is_empty()
     }
+}
+
+/// Keeps each key's first touch, in order, and moves a later touch's
+/// removal onto it.
+fn dedup_touches(touched: &mut Vec<Touch>) {
+    if touched.len() < 2 {
+        return;
+    }
+    // A call touches a handful of records, which a scan finds faster
+    // than a map costs to build; a sweep over a whole table
+    // (`values_mut`) can touch thousands, and gets the map.
+    let mut index: Option<HashMap<Label, usize>> = (touched.len() > 16)
+        .then(|| HashMap::with_capacity_and_hasher(touched.len(), Default::default()));
+    // Deduplicated in place, first touches kept in order in front of
+    // `kept`.
+    let mut kept = 0;
+    for i in 0..touched.len() {
+        let first = match &index {
+            Some(index) => index.get(&touched[i].key).copied(),
+            None => touched[..kept].iter().position(|t| t.key == touched[i].key),
+        };
+        match first {
+            Some(first) => {
+                if let Some(who) = touched[i].removed.take() {
+                    touched[first].removed = Some(who);
+                }
+            }
+            None => {
+                if let Some(index) = &mut index {
+                    index.insert(touched[i].key.clone(), kept);
+                }
+                touched.swap(kept, i);
+                kept += 1;
+            }
+        }
+    }
+    touched.truncate(kept);
 }

@@ -288,7 +288,6 @@ fn events(app: &App, since: u64, params: &Params) -> View {
             .filter(|c| resource.is_none_or(|r| c.id == r))
             .filter(|c| account.is_none_or(|a| c.account == a))
             .take(MAX_BATCH)
-            .cloned()
             .collect()
     };
     let events: Vec<Value> = changes.iter().map(change_json).collect();
@@ -343,11 +342,7 @@ fn stream(app: &Arc<App>, since: u64) -> View {
             subscription.rx.borrow_and_update();
             let changes: Vec<Change> = {
                 let engine = app.engine.lock();
-                engine
-                    .events()
-                    .since(change_seq, MAX_BATCH)
-                    .cloned()
-                    .collect()
+                engine.events().since(change_seq, MAX_BATCH).collect()
             };
             let requests = app.observer.requests_since(request_seq, MAX_BATCH);
             let mut frame = String::new();
@@ -407,7 +402,15 @@ fn metrics(app: &App) -> View {
          # TYPE dxlocal_requests_total counter\n",
     );
     app.observer.with_seen(|seen| {
-        let mut calls: Vec<_> = seen.calls.iter().collect();
+        let mut calls: Vec<_> = seen
+            .calls
+            .iter()
+            .flat_map(|((operation, protocol), c)| {
+                c.by_status
+                    .iter()
+                    .map(move |(status, n)| ((operation, *protocol, *status), *n))
+            })
+            .collect();
         calls.sort();
         for ((operation, protocol, status), n) in calls {
             let _ = writeln!(
@@ -423,9 +426,10 @@ fn metrics(app: &App) -> View {
             "# HELP dxlocal_request_duration_seconds Time to answer an API call.\n\
              # TYPE dxlocal_request_duration_seconds histogram\n",
         );
-        let mut latency: Vec<_> = seen.latency.iter().collect();
+        let mut latency: Vec<_> = seen.calls.iter().collect();
         latency.sort_by(|a, b| a.0.cmp(b.0));
-        for ((operation, protocol), h) in latency {
+        for ((operation, protocol), c) in latency {
+            let h = &c.latency;
             let labels = format!("operation=\"{}\",protocol=\"{}\"", label(operation), protocol);
             let mut cumulative = 0;
             for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {

@@ -22,7 +22,9 @@ mod vpc;
 mod tests;
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
+
+use crate::hashing::HashMap;
 
 use dxlocal_model::ec2::{
     AttachmentState, Ec2Error, Ec2Request, Ec2Response, TransitGateway,
@@ -190,7 +192,7 @@ impl<T> Default for Table<T> {
         Table {
             next_seq: 0,
             rows: BTreeMap::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 }

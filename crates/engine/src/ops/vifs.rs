@@ -4,7 +4,8 @@ use super::connections;
 use super::gateways::{self, GatewayLookup};
 use super::paginate;
 use super::tags::{check_tags, TagErrors};
-use crate::state::{scope, Attachment, BgpPeer, Vif, VifType};
+use crate::label::Label;
+use crate::state::{attachment_id, scope, Attachment, BgpPeer, Vif, VifType};
 use crate::timers::Event;
 use crate::{access, Cx, Engine};
 use dxlocal_model::{
@@ -458,6 +459,7 @@ pub(super) fn attach(eng: &mut Engine, vif: &Vif, gateway_id: &str) {
             VifType::Transit => DirectConnectGatewayAttachmentType::TransitVirtualInterface,
             _ => DirectConnectGatewayAttachmentType::PrivateVirtualInterface,
         },
+        event_id: Label::from(attachment_id(gateway_id, &vif.id)),
     });
 }
 

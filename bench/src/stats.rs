@@ -130,6 +130,14 @@ pub fn summarize(mut ok_nanos: Vec<u64>, errors: u64, secs: f64) -> Summary {
 }
 
 impl Recorder {
+    /// Requests answered, successfully or not.
+    pub fn requests(&self) -> u64 {
+        self.ops
+            .iter()
+            .map(|(_, s)| s.ok_nanos.len() as u64 + s.errors)
+            .sum()
+    }
+
     pub fn total(&self, secs: f64) -> Summary {
         let all: Vec<u64> = self
             .ops

@@ -83,6 +83,20 @@ pub fn cpu_times(pid: u32) -> Option<CpuTimes> {
     })
 }
 
+/// CPU time all threads of `pid` have run, in nanoseconds, from
+/// /proc/PID/task/*/schedstat (finer than /proc/PID/stat's 10 ms ticks,
+/// which a one-second slice would see in 1% steps); `None` without procfs.
+pub fn cpu_ns(pid: u32) -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        // A thread may end between the listing and the read.
+        if let Ok(s) = std::fs::read_to_string(task.ok()?.path().join("schedstat")) {
+            total += s.split_whitespace().next()?.parse::<u64>().ok()?;
+        }
+    }
+    Some(total)
+}
+
 impl Timed {
     pub fn rss_kib(&self) -> Option<u64> {
         rss_kib(self.child.id())
@@ -202,6 +216,12 @@ mod tests {
         if std::path::Path::new("/proc/self/stat").exists() {
             let t = cpu_times(std::process::id()).unwrap();
             assert!(t.on_cpu_s >= 0.0 && t.waiting_s >= 0.0);
+            let before = cpu_ns(std::process::id()).unwrap();
+            let spin = std::time::Instant::now();
+            while spin.elapsed() < std::time::Duration::from_millis(20) {
+                std::hint::black_box(0);
+            }
+            assert!(cpu_ns(std::process::id()).unwrap() >= before + 10_000_000);
         }
     }
 

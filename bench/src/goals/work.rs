@@ -272,17 +272,27 @@ async fn run_worker(
     rec
 }
 
-/// One slice: every worker on its own preopened connection.
+/// One slice: every worker on its own preopened connection. With the
+/// server's `pid`, also the CPU time it spent within the window.
 async fn run_slice(
     ep: &Endpoint,
+    pid: Option<u32>,
     proto: Protocol,
     work: &Arc<Work>,
     concurrency: usize,
     warmup: Duration,
     duration: Duration,
-) -> Result<Recorder, String> {
+) -> Result<(Recorder, Option<u64>), String> {
     let conns = Conn::open_all(ep, concurrency).await?;
     let window = Window::new(warmup, duration);
+    let cpu = pid.map(|pid| {
+        tokio::spawn(async move {
+            tokio::time::sleep_until(window.start.into()).await;
+            let start = crate::goals::startup::cpu_ns(pid)?;
+            tokio::time::sleep_until(window.end.into()).await;
+            Some(crate::goals::startup::cpu_ns(pid)?.saturating_sub(start))
+        })
+    });
     let handles: Vec<_> = conns
         .into_iter()
         .enumerate()
@@ -295,7 +305,11 @@ async fn run_slice(
     for h in handles {
         rec.merge(h.await.map_err(|e| format!("worker failed: {e}"))?);
     }
-    Ok(rec)
+    let cpu = match cpu {
+        Some(h) => h.await.map_err(|e| format!("CPU sampler failed: {e}"))?,
+        None => None,
+    };
+    Ok((rec, cpu))
 }
 
 pub struct Timing {
@@ -313,35 +327,82 @@ pub struct Measured {
     /// Requests per second of each target in each round: the spread of
     /// per-round ratios shows how steady the machine was.
     pub round_rates: Vec<Vec<f64>>,
+    /// Server CPU time per request of each target in each round, in
+    /// microseconds, where the bench knows the server's PID.
+    pub round_cpu_us: Vec<Vec<f64>>,
+    /// Server CPU nanoseconds of each target over all rounds.
+    pub cpu_ns: Vec<Option<u64>>,
 }
 
 impl Measured {
+    fn new(targets: &[Target<'_>]) -> Self {
+        let n = targets.len();
+        Measured {
+            recs: vec![Recorder::default(); n],
+            round_rates: vec![Vec::new(); n],
+            round_cpu_us: vec![Vec::new(); n],
+            cpu_ns: targets.iter().map(|t| t.2.map(|_| 0)).collect(),
+        }
+    }
+
+    /// Adds target `i`'s slice of one round.
+    fn add(&mut self, i: usize, (rec, cpu): (Recorder, Option<u64>), duration: Duration) {
+        let total = rec.total(duration.as_secs_f64());
+        self.round_rates[i].push(total.req_per_sec);
+        // One sample missing (procfs gone) makes the whole sum unknown.
+        self.cpu_ns[i] = self.cpu_ns[i].zip(cpu).map(|(sum, c)| sum + c);
+        if let (Some(c), 1..) = (cpu, total.requests) {
+            self.round_cpu_us[i].push(c as f64 / 1e3 / total.requests as f64);
+        }
+        self.recs[i].merge(rec);
+    }
+
     /// Lowest and highest per-round throughput ratio of target 0 over 1.
     pub fn round_ratio_range(&self) -> Option<(f64, f64)> {
-        let ratios: Vec<f64> = self.round_rates[0]
-            .iter()
-            .zip(&self.round_rates[1])
-            .filter(|(_, b)| **b > 0.0)
-            .map(|(a, b)| a / b)
-            .collect();
-        let lo = ratios.iter().copied().reduce(f64::min)?;
-        let hi = ratios.iter().copied().reduce(f64::max)?;
-        Some((lo, hi))
+        ratio_range(&self.round_rates[0], &self.round_rates[1])
+    }
+
+    /// The same for server CPU time per request.
+    pub fn round_cpu_ratio_range(&self) -> Option<(f64, f64)> {
+        ratio_range(&self.round_cpu_us[0], &self.round_cpu_us[1])
+    }
+
+    /// Server CPU time per request of target `i` over all rounds, in
+    /// microseconds.
+    pub fn cpu_us_per_request(&self, i: usize) -> Option<f64> {
+        let requests = self.recs[i].requests();
+        let ns = self.cpu_ns[i]?;
+        (requests > 0).then(|| ns as f64 / 1e3 / requests as f64)
     }
 }
+
+fn ratio_range(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
+    let ratios: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter(|(_, b)| **b > 0.0)
+        .map(|(a, b)| a / b)
+        .collect();
+    let lo = ratios.iter().copied().reduce(f64::min)?;
+    let hi = ratios.iter().copied().reduce(f64::max)?;
+    Some((lo, hi))
+}
+
+/// What [`interleave`] runs: where, what, and the server's PID if the
+/// bench started it (to read the CPU time it spends).
+pub type Target<'a> = (&'a Endpoint, Arc<Work>, Option<u32>);
 
 /// Runs every target for `rounds` slices in turn (A B B A ...), so
 /// background load on the machine lands on all of them alike.
 pub async fn interleave(
-    targets: &[(&Endpoint, Arc<Work>)],
+    targets: &[Target<'_>],
     proto: Protocol,
     timing: &Timing,
 ) -> Result<Measured, String> {
     let rounds = timing.rounds.max(1);
     let warmup = timing.warmup / rounds;
     let duration = timing.duration / rounds;
-    let mut recs = vec![Recorder::default(); targets.len()];
-    let mut round_rates = vec![Vec::new(); targets.len()];
+    let mut measured = Measured::new(targets);
     for round in 0..rounds {
         // Alternate who goes first, so neither always follows the other.
         let order: Vec<usize> = if round % 2 == 0 {
@@ -350,13 +411,40 @@ pub async fn interleave(
             (0..targets.len()).rev().collect()
         };
         for i in order {
-            let (ep, work) = &targets[i];
-            let r = run_slice(ep, proto, work, timing.concurrency, warmup, duration).await?;
-            round_rates[i].push(r.total(duration.as_secs_f64()).req_per_sec);
-            recs[i].merge(r);
+            let (ep, work, pid) = &targets[i];
+            let slice =
+                run_slice(ep, *pid, proto, work, timing.concurrency, warmup, duration).await?;
+            measured.add(i, slice, duration);
         }
     }
-    Ok(Measured { recs, round_rates })
+    Ok(measured)
+}
+
+/// Runs two targets at once, each with half the connections, for `rounds`
+/// slices: whatever the machine does at a given moment (a neighbour's
+/// burst, a change of clock speed) it does to both, where taking turns
+/// only evens it out over many rounds. For comparing two servers of one
+/// kind; against another kind, each would slow the other.
+pub async fn side_by_side(
+    targets: &[Target<'_>; 2],
+    proto: Protocol,
+    timing: &Timing,
+) -> Result<Measured, String> {
+    let rounds = timing.rounds.max(1);
+    let warmup = timing.warmup / rounds;
+    let duration = timing.duration / rounds;
+    let half = (timing.concurrency / 2).max(1);
+    let mut measured = Measured::new(targets);
+    for _ in 0..rounds {
+        let [(a_ep, a_work, a_pid), (b_ep, b_work, b_pid)] = targets;
+        let (a, b) = tokio::join!(
+            run_slice(a_ep, *a_pid, proto, a_work, half, warmup, duration),
+            run_slice(b_ep, *b_pid, proto, b_work, half, warmup, duration),
+        );
+        measured.add(0, a?, duration);
+        measured.add(1, b?, duration);
+    }
+    Ok(measured)
 }
 
 #[cfg(test)]

@@ -312,6 +312,14 @@ async fn run_slice(
     Ok((rec, cpu))
 }
 
+impl Timing {
+    /// Rounds, and the warmup and measured time of each.
+    fn per_round(&self) -> (u32, Duration, Duration) {
+        let rounds = self.rounds.max(1);
+        (rounds, self.warmup / rounds, self.duration / rounds)
+    }
+}
+
 pub struct Timing {
     pub concurrency: usize,
     pub rounds: u32,
@@ -399,9 +407,7 @@ pub async fn interleave(
     proto: Protocol,
     timing: &Timing,
 ) -> Result<Measured, String> {
-    let rounds = timing.rounds.max(1);
-    let warmup = timing.warmup / rounds;
-    let duration = timing.duration / rounds;
+    let (rounds, warmup, duration) = timing.per_round();
     let mut measured = Measured::new(targets);
     for round in 0..rounds {
         // Alternate who goes first, so neither always follows the other.
@@ -430,9 +436,7 @@ pub async fn side_by_side(
     proto: Protocol,
     timing: &Timing,
 ) -> Result<Measured, String> {
-    let rounds = timing.rounds.max(1);
-    let warmup = timing.warmup / rounds;
-    let duration = timing.duration / rounds;
+    let (rounds, warmup, duration) = timing.per_round();
     let half = (timing.concurrency / 2).max(1);
     let mut measured = Measured::new(targets);
     for _ in 0..rounds {

@@ -11,8 +11,8 @@
 use std::collections::VecDeque;
 
 use crate::hashing::HashMap;
-
 use crate::label::Label;
+use crate::ring::Ring;
 use crate::state::State;
 use crate::tracked::{Observed, Touch, Tracked};
 
@@ -66,11 +66,18 @@ struct Origin {
     account: Label,
     region: Option<Label>,
     cause: Cause,
+    /// The [`EventLog::epoch`] it was last entered in.
+    epoch: u64,
 }
 
 impl Origin {
-    fn is(&self, account: &str, region: Option<&str>, cause: &Cause) -> bool {
-        self.account == account && self.region.as_deref() == region && self.cause == *cause
+    fn new(account: &str, region: Option<&str>, cause: &Cause, epoch: u64) -> Self {
+        Origin {
+            account: Label::new(account),
+            region: region.map(Label::new),
+            cause: cause.clone(),
+            epoch,
+        }
     }
 }
 
@@ -89,13 +96,16 @@ struct Entry {
 
 pub struct EventLog {
     /// Consecutive changes, the newest `next_seq - 1`.
-    ring: VecDeque<Entry>,
+    ring: Ring<Entry>,
     /// The origins of the changes in `ring`, oldest first: `origins[i]` is
     /// number `first_origin + i`. The newest is where the next change
     /// goes, and may have none yet.
     origins: VecDeque<Origin>,
     first_origin: u64,
-    capacity: usize,
+    /// Bumped whenever the cause may change (a collect, a push): origins
+    /// entered in the current epoch have the current cause, which saves
+    /// comparing causes change by change.
+    epoch: u64,
     next_seq: u64,
     /// Last derived state of each LAG, and its owner and region (a
     /// LAG's record may be gone by the time its last change is noticed).
@@ -112,10 +122,10 @@ impl Default for EventLog {
 impl EventLog {
     pub fn with_capacity(capacity: usize) -> Self {
         EventLog {
-            ring: VecDeque::new(),
+            ring: Ring::new(capacity),
             origins: VecDeque::new(),
             first_origin: 0,
-            capacity: capacity.max(1),
+            epoch: 0,
             next_seq: 1,
             lag_states: HashMap::default(),
             lag_owners: HashMap::default(),
@@ -166,35 +176,35 @@ impl EventLog {
         to: Option<&'static str>,
         cause: &Cause,
     ) {
+        self.epoch += 1;
         self.enter(&account, region.as_deref(), cause);
         self.record(at, kind, id, from, to);
     }
 
     /// Makes the changes recorded next belong to `account` and `region`,
     /// changed by `cause`: the newest origin if it is that one already.
+    /// Within one epoch, `cause` must be the same every time.
     fn enter(&mut self, account: &str, region: Option<&str>, cause: &Cause) {
         let newest = self.first_origin + self.origins.len() as u64;
-        let unused = self.ring.back().is_none_or(|e| e.origin + 1 < newest);
+        let unused = self.ring.newest().is_none_or(|e| e.origin + 1 < newest);
+        let epoch = self.epoch;
         if let Some(last) = self.origins.back_mut() {
-            if last.is(account, region, cause) {
+            if last.account == account
+                && last.region.as_deref() == region
+                && (last.epoch == epoch || last.cause == *cause)
+            {
+                last.epoch = epoch;
                 return;
             }
             if unused {
                 // Entered but nothing changed after all: take its place,
                 // so that origins never outnumber the changes they cover.
-                *last = Origin {
-                    account: Label::new(account),
-                    region: region.map(Label::new),
-                    cause: cause.clone(),
-                };
+                *last = Origin::new(account, region, cause, epoch);
                 return;
             }
         }
-        self.origins.push_back(Origin {
-            account: Label::new(account),
-            region: region.map(Label::new),
-            cause: cause.clone(),
-        });
+        self.origins
+            .push_back(Origin::new(account, region, cause, epoch));
     }
 
     /// Records a change of the newest origin (see [`EventLog::enter`]).
@@ -208,18 +218,10 @@ impl EventLog {
     ) {
         // Timers keep whole microseconds, so one due "now" can read a hair
         // before the call that scheduled it; the log never runs backwards.
-        let at = self.ring.back().map_or(at, |last| at.max(last.at));
-        if self.ring.len() == self.capacity {
-            self.ring.pop_front();
-            // Origins no change refers to any more.
-            let oldest = self.ring.front().map_or(u64::MAX, |e| e.origin);
-            while self.first_origin < oldest && self.origins.len() > 1 {
-                self.origins.pop_front();
-                self.first_origin += 1;
-            }
-        }
+        let at = self.ring.newest().map_or(at, |last| at.max(last.at));
         let origin = self.first_origin + self.origins.len() as u64 - 1;
-        self.ring.push_back(Entry {
+        let full = self.ring.is_full();
+        self.ring.push(Entry {
             at,
             kind,
             id,
@@ -228,6 +230,14 @@ impl EventLog {
             origin,
         });
         self.next_seq += 1;
+        if full {
+            // Origins no change refers to any more.
+            let oldest = self.ring.oldest().map_or(origin, |e| e.origin);
+            while self.first_origin < oldest {
+                self.origins.pop_front();
+                self.first_origin += 1;
+            }
+        }
     }
 
     /// Turns what the last call touched into changes.
@@ -235,6 +245,7 @@ impl EventLog {
         if !state.touched_any() {
             return;
         }
+        self.epoch += 1;
         // Stays unallocated unless a LAG or a LAG's member was touched.
         let mut lags_to_check: Vec<Label> = Vec::new();
         state.connections.for_each_touched(|connections, touch| {
@@ -263,10 +274,12 @@ impl EventLog {
             groups,
             tests
         );
-        lags_to_check.sort_unstable();
-        lags_to_check.dedup();
-        for id in lags_to_check {
-            self.compare_lag(state, id, at, &cause);
+        if !lags_to_check.is_empty() {
+            lags_to_check.sort_unstable();
+            lags_to_check.dedup();
+            for id in lags_to_check {
+                self.compare_lag(state, id, at, &cause);
+            }
         }
     }
 

@@ -717,13 +717,13 @@ impl Observed for Vif {
         "virtualInterface"
     }
     fn mark(&self) -> Mark {
+        let mut parts = Parts::new();
+        for p in &self.peers {
+            parts.push((Label::new(&p.id), p.state, p.status));
+        }
         Mark {
             state: self.state.as_str(),
-            parts: self
-                .peers
-                .iter()
-                .map(|p| (Label::new(&p.id), p.state, p.status))
-                .collect(),
+            parts,
         }
     }
     fn account(&self) -> &str {

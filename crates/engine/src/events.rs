@@ -106,6 +106,10 @@ pub struct EventLog {
     /// entered in the current epoch have the current cause, which saves
     /// comparing causes change by change.
     epoch: u64,
+    /// Whether a change refers to the newest origin yet.
+    newest_origin_used: bool,
+    /// When the newest change happened.
+    last_at: f64,
     next_seq: u64,
     /// Last derived state of each LAG, and its owner and region (a
     /// LAG's record may be gone by the time its last change is noticed).
@@ -126,6 +130,8 @@ impl EventLog {
             origins: VecDeque::new(),
             first_origin: 0,
             epoch: 0,
+            newest_origin_used: false,
+            last_at: f64::NEG_INFINITY,
             next_seq: 1,
             lag_states: HashMap::default(),
             lag_owners: HashMap::default(),
@@ -185,8 +191,6 @@ impl EventLog {
     /// changed by `cause`: the newest origin if it is that one already.
     /// Within one epoch, `cause` must be the same every time.
     fn enter(&mut self, account: &str, region: Option<&str>, cause: &Cause) {
-        let newest = self.first_origin + self.origins.len() as u64;
-        let unused = self.ring.newest().is_none_or(|e| e.origin + 1 < newest);
         let epoch = self.epoch;
         if let Some(last) = self.origins.back_mut() {
             if last.account == account
@@ -196,7 +200,7 @@ impl EventLog {
                 last.epoch = epoch;
                 return;
             }
-            if unused {
+            if !self.newest_origin_used {
                 // Entered but nothing changed after all: take its place,
                 // so that origins never outnumber the changes they cover.
                 *last = Origin::new(account, region, cause, epoch);
@@ -205,6 +209,7 @@ impl EventLog {
         }
         self.origins
             .push_back(Origin::new(account, region, cause, epoch));
+        self.newest_origin_used = false;
     }
 
     /// Records a change of the newest origin (see [`EventLog::enter`]).
@@ -218,7 +223,9 @@ impl EventLog {
     ) {
         // Timers keep whole microseconds, so one due "now" can read a hair
         // before the call that scheduled it; the log never runs backwards.
-        let at = self.ring.newest().map_or(at, |last| at.max(last.at));
+        let at = at.max(self.last_at);
+        self.last_at = at;
+        self.newest_origin_used = true;
         let origin = self.first_origin + self.origins.len() as u64 - 1;
         let full = self.ring.is_full();
         self.ring.push(Entry {
@@ -257,7 +264,7 @@ impl EventLog {
         });
         state
             .lags
-            .for_each_touched(|_, touch| lags_to_check.push(touch.key));
+            .for_each_touched(|_, touch| lags_to_check.push(touch.key.clone()));
         macro_rules! compare_all {
             ($($table:ident),*) => {$(
                 state.$table.for_each_touched(|table, touch| {
@@ -283,21 +290,22 @@ impl EventLog {
         }
     }
 
-    fn compare<T: Observed>(&mut self, table: &Tracked<T>, touch: Touch, at: f64, cause: &Cause) {
+    fn compare<T: Observed>(&mut self, table: &Tracked<T>, touch: &Touch, at: f64, cause: &Cause) {
         let Touch {
             key,
             before,
             removed,
         } = touch;
         let record = table.get(key.as_str());
-        let after = record.map(Observed::mark);
-        if before == after {
-            return;
+        match (before, record) {
+            (Some(before), Some(r)) if before.matches(r) => return,
+            (None, None) => return,
+            _ => {}
         }
-        let (kind, id) = match (record, &removed) {
+        let (kind, id) = match (record, removed) {
             (Some(r), _) => {
                 self.enter(r.account(), r.region(), cause);
-                (r.kind(), r.event_id(&key))
+                (r.kind(), r.event_id(key))
             }
             (None, Some(who)) => {
                 self.enter(&who.account, who.region.as_deref(), cause);
@@ -307,27 +315,28 @@ impl EventLog {
             (None, None) => return,
         };
         let from = before.as_ref().map(|m| m.state);
-        let to = after.as_ref().map(|m| m.state);
+        let to = record.map(Observed::state);
         if from != to {
             self.record(at, kind, id, from, to);
         }
         // A VIF's BGP peers: created, moved, gone, and up/down.
-        let old_parts = before.map(|m| m.parts).unwrap_or_default();
-        let new_parts = after.map(|m| m.parts).unwrap_or_default();
-        for (part, state, status) in &new_parts {
-            let old = old_parts.iter().find(|(p, _, _)| p == part);
-            if old.map(|o| o.1) != Some(*state) {
+        let old_parts = before.as_ref().map_or(&[][..], |m| &m.parts[..]);
+        let new_parts = record.map_or(&[][..], Observed::parts);
+        for p in new_parts {
+            let old = old_parts.iter().find(|(id, _, _)| *id == p.id.as_str());
+            if old.map(|o| o.1) != Some(p.state) {
                 let from = old.map(|o| o.1.as_str());
-                self.record(at, "bgpPeer", part.clone(), from, Some(state.as_str()));
+                let id = Label::new(&p.id);
+                self.record(at, "bgpPeer", id, from, Some(p.state.as_str()));
             }
-            if let Some(old) = old.filter(|o| o.2 != *status) {
-                let (from, to) = (Some(old.2.as_str()), Some(status.as_str()));
-                self.record(at, "bgpStatus", part.clone(), from, to);
+            if let Some(old) = old.filter(|o| o.2 != p.status) {
+                let (from, to) = (Some(old.2.as_str()), Some(p.status.as_str()));
+                self.record(at, "bgpStatus", Label::new(&p.id), from, to);
             }
         }
-        for (part, state, _) in &old_parts {
-            if !new_parts.iter().any(|(p, _, _)| p == part) {
-                self.record(at, "bgpPeer", part.clone(), Some(state.as_str()), None);
+        for (id, state, _) in old_parts {
+            if !new_parts.iter().any(|p| *id == p.id.as_str()) {
+                self.record(at, "bgpPeer", id.clone(), Some(state.as_str()), None);
             }
         }
     }

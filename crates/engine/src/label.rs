@@ -36,6 +36,9 @@ impl Label {
         bytes: [0; INLINE],
     });
 
+    /// Inlined, so that the usual short label costs a few moves where it
+    /// is made; the rare long one calls out.
+    #[inline]
     pub fn new(s: &str) -> Label {
         if s.len() <= INLINE {
             Label(Repr::Inline {
@@ -43,8 +46,14 @@ impl Label {
                 bytes: padded(s.as_bytes()),
             })
         } else {
-            Label(Repr::Heap(Arc::from(s)))
+            Label::on_heap(s)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn on_heap(s: &str) -> Label {
+        Label(Repr::Heap(Arc::from(s)))
     }
 
     /// Whether the text is kept inline (no heap allocation).

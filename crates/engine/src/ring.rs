@@ -23,11 +23,13 @@ impl<T> Ring<T> {
         self.items.len()
     }
 
+    #[inline]
     pub fn is_full(&self) -> bool {
         self.items.len() == self.capacity
     }
 
     /// Adds `item` as the newest; once full, in the oldest's place.
+    #[inline]
     pub fn push(&mut self, item: T) {
         if self.items.len() < self.capacity {
             self.items.push(item);
@@ -40,17 +42,9 @@ impl<T> Ring<T> {
         }
     }
 
+    #[inline]
     pub fn oldest(&self) -> Option<&T> {
         self.items.get(self.head)
-    }
-
-    pub fn newest(&self) -> Option<&T> {
-        let last = if self.head == 0 {
-            self.items.len().checked_sub(1)?
-        } else {
-            self.head - 1
-        };
-        self.items.get(last)
     }
 
     /// Oldest first.
@@ -68,13 +62,12 @@ mod tests {
     fn keeps_the_newest_in_order_as_it_overwrites() {
         let mut ring = Ring::new(3);
         assert_eq!(ring.oldest(), None);
-        assert_eq!(ring.newest(), None);
         for i in 1..=7 {
             ring.push(i);
             let expected: Vec<i32> = (1.max(i - 2)..=i).collect();
             assert_eq!(ring.iter().copied().collect::<Vec<_>>(), expected);
             assert_eq!(ring.oldest(), expected.first());
-            assert_eq!(ring.newest(), Some(&i));
+            assert_eq!(ring.iter().last(), Some(&i));
             assert_eq!(ring.len(), expected.len());
             assert_eq!(ring.is_full(), i >= 3);
         }

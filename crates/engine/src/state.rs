@@ -14,7 +14,7 @@ use dxlocal_model::{
 use serde::{Deserialize, Serialize};
 
 use crate::label::Label;
-use crate::tracked::{Mark, Observed, Parts, Tracked};
+use crate::tracked::{Observed, Tracked};
 
 /// Key of per-account, per-region indexes.
 pub type Scope = (String, String);
@@ -686,13 +686,6 @@ impl State {
 
 // What the event log compares, record by record.
 
-fn plain(state: &'static str) -> Mark {
-    Mark {
-        state,
-        parts: Parts::new(),
-    }
-}
-
 impl Observed for Connection {
     fn kind(&self) -> &'static str {
         match self.kind {
@@ -701,8 +694,8 @@ impl Observed for Connection {
             ConnKind::Interconnect => "interconnect",
         }
     }
-    fn mark(&self) -> Mark {
-        plain(self.state.as_str())
+    fn state(&self) -> &'static str {
+        self.state.as_str()
     }
     fn account(&self) -> &str {
         &self.owner
@@ -716,15 +709,11 @@ impl Observed for Vif {
     fn kind(&self) -> &'static str {
         "virtualInterface"
     }
-    fn mark(&self) -> Mark {
-        let mut parts = Parts::new();
-        for p in &self.peers {
-            parts.push((Label::new(&p.id), p.state, p.status));
-        }
-        Mark {
-            state: self.state.as_str(),
-            parts,
-        }
+    fn state(&self) -> &'static str {
+        self.state.as_str()
+    }
+    fn parts(&self) -> &[BgpPeer] {
+        &self.peers
     }
     fn account(&self) -> &str {
         &self.owner
@@ -738,8 +727,8 @@ impl Observed for Attachment {
     fn kind(&self) -> &'static str {
         "gatewayAttachment"
     }
-    fn mark(&self) -> Mark {
-        plain(self.state.as_str())
+    fn state(&self) -> &'static str {
+        self.state.as_str()
     }
     fn account(&self) -> &str {
         &self.vif_owner
@@ -765,9 +754,9 @@ macro_rules! observed {
             fn kind(&self) -> &'static str {
                 $kind
             }
-            fn mark(&self) -> Mark {
+            fn state(&self) -> &'static str {
                 let $r = self;
-                plain($state)
+                $state
             }
             fn account(&self) -> &str {
                 let $r = self;

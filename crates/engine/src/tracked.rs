@@ -14,6 +14,7 @@ use dxlocal_model::{BGPPeerState, BGPStatus};
 use smallvec::SmallVec;
 
 use crate::label::Label;
+use crate::state::BgpPeer;
 
 /// What the event log compares: a record's state, plus the states of the
 /// parts that have their own (a VIF's BGP peers).
@@ -32,13 +33,47 @@ pub type Parts = SmallVec<[(Label, BGPPeerState, BGPStatus); 1]>;
 pub trait Observed {
     /// The resource kind as the dashboard and `/_dxlocal/resources` name it.
     fn kind(&self) -> &'static str;
-    fn mark(&self) -> Mark;
+    /// The state word its events show.
+    fn state(&self) -> &'static str;
+    /// Parts with states of their own: a VIF's BGP peers.
+    fn parts(&self) -> &[BgpPeer] {
+        &[]
+    }
     fn account(&self) -> &str;
     /// `None` for global resources (Direct Connect gateways).
     fn region(&self) -> Option<&str>;
     /// The ID events carry, when it is not the map key.
     fn event_id(&self, key: &Label) -> Label {
         key.clone()
+    }
+    /// What is noted when the record is touched, to compare with after
+    /// the call ([`Mark::matches`]).
+    fn mark(&self) -> Mark {
+        let mut parts = Parts::new();
+        for p in self.parts() {
+            parts.push((Label::new(&p.id), p.state, p.status));
+        }
+        Mark {
+            state: self.state(),
+            parts,
+        }
+    }
+}
+
+impl Mark {
+    /// Whether `record` is still as marked. Compared in place: the event
+    /// log asks this of every touched record, and most have changed.
+    pub fn matches<T: Observed>(&self, record: &T) -> bool {
+        let parts = record.parts();
+        self.state == record.state()
+            && self.parts.len() == parts.len()
+            && self
+                .parts
+                .iter()
+                .zip(parts)
+                .all(|((id, state, status), p)| {
+                    *id == p.id.as_str() && *state == p.state && *status == p.status
+                })
     }
 }
 
@@ -120,6 +155,12 @@ impl<T: Observed> Observed for Box<T> {
     fn kind(&self) -> &'static str {
         (**self).kind()
     }
+    fn state(&self) -> &'static str {
+        (**self).state()
+    }
+    fn parts(&self) -> &[BgpPeer] {
+        (**self).parts()
+    }
     fn mark(&self) -> Mark {
         (**self).mark()
     }
@@ -200,18 +241,19 @@ impl<T: Observed> Tracked<T> {
     /// identity; `f` sees the table as it is now. Most calls touch one or
     /// two of the tables, and the others cost a length check.
     #[inline(always)]
-    pub fn for_each_touched(&mut self, f: impl FnMut(&Self, Touch)) {
+    pub fn for_each_touched(&mut self, f: impl FnMut(&Self, &Touch)) {
         if !self.touched.is_empty() {
             self.drain_touched(f);
         }
     }
 
-    fn drain_touched(&mut self, mut f: impl FnMut(&Self, Touch)) {
+    fn drain_touched(&mut self, mut f: impl FnMut(&Self, &Touch)) {
         let mut touched = std::mem::take(&mut self.touched);
         dedup_touches(&mut touched);
-        for touch in touched.drain(..) {
+        for touch in &touched {
             f(self, touch);
         }
+        touched.clear();
         // Kept for the next call's touches, so they need no allocation; a
         // sweep's big buffer is let go rather than kept for calls that
         // touch a few records.

@@ -540,11 +540,11 @@ fn goal_durable(cx: &mut Ctx) -> Result<(), String> {
         &timing,
         MixGoal {
             goal: "5",
-            what: "json hosted-VIF mix, --state-dir vs memory",
+            what: "json hosted-VIF mix, --state-dir vs memory: throughput",
             a: (&cx.args.serve_args(Some(&dir.0)), "durable"),
             b: (&cx.args.serve_args(None), "memory"),
             b_label: "in memory",
-            judge: Judge::Throughput { at_least: 0.50 },
+            at_least: 0.50,
             // Two servers writing to one disk at once would wait on each
             // other's fsyncs.
             side_by_side: false,
@@ -580,27 +580,14 @@ fn goal_recording(cx: &mut Ctx) -> Result<(), String> {
         &timing,
         MixGoal {
             goal: "7",
-            what: "json hosted-VIF mix, recording vs --observe off",
+            what: "json hosted-VIF mix, recording vs --observe off: throughput",
             a: (&on, "recording"),
             b: (&off, "not_recording"),
             b_label: "not recording",
-            // What recording costs a request is the CPU time the server
-            // spends on it. Throughput follows it only loosely here: the
-            // client shares the two CPUs, and neighbours take turns with
-            // both, so rounds differ by ±25% (see the rounds column).
-            judge: Judge::CpuPerRequest { at_most: 1.05 },
+            at_least: 0.95,
             side_by_side: true,
         },
     )
-}
-
-/// Which measurement of a [`MixGoal`] its limit applies to; the other is
-/// shown without one.
-enum Judge {
-    /// a's throughput at least this times b's.
-    Throughput { at_least: f64 },
-    /// a's server CPU time per request at most this times b's.
-    CpuPerRequest { at_most: f64 },
 }
 
 /// A goal that runs the json hosted-VIF mix against two servers, started
@@ -612,14 +599,18 @@ struct MixGoal<'a> {
     b: (&'a [OsString], &'a str),
     /// How the table's baseline column names b.
     b_label: &'a str,
-    judge: Judge,
+    /// a's throughput at least this times b's.
+    at_least: f64,
     /// Run a and b at the same time ([`work::side_by_side`]) rather than
     /// taking turns.
     side_by_side: bool,
 }
 
-/// Measures a [`MixGoal`], the two servers taking turns, and adds its rows:
-/// throughput, and the servers' CPU time per request.
+/// Measures a [`MixGoal`] and adds its row. The servers' CPU time per
+/// request goes into the JSON detail, not the verdict: a closed loop lets
+/// the faster server batch more requests per wake-up and system call, so
+/// its CPU per request drops as its throughput rises, and a small cost
+/// shows up there magnified.
 fn mix_goal(cx: &mut Ctx, timing: &Timing, g: MixGoal<'_>) -> Result<(), String> {
     let a_server = ServerProcess::start_with(&cx.path, g.a.0)?;
     let b_server = ServerProcess::start_with(&cx.path, g.b.0)?;
@@ -661,48 +652,22 @@ fn mix_goal(cx: &mut Ctx, timing: &Timing, g: MixGoal<'_>) -> Result<(), String>
         measured.cpu_us_per_request(1),
     );
     let r = ratio(a.req_per_sec, b.req_per_sec);
-    let (limit, pass) = match g.judge {
-        Judge::Throughput { at_least } => (
-            format!(">= {at_least:.2}"),
-            Some(clean && r.is_some_and(|r| r >= at_least)),
-        ),
-        Judge::CpuPerRequest { .. } => ("-".into(), None),
-    };
     cx.rows.push(Row {
         goal: g.goal.into(),
-        what: format!("{}: throughput", g.what),
+        what: g.what.into(),
         value: with_errors(fmt_rate(a.req_per_sec), &a),
         baseline: with_errors(format!("{} {}", g.b_label, fmt_rate(b.req_per_sec)), &b),
         ratio: r,
         rounds: measured.round_ratio_range(),
-        limit,
-        pass,
+        limit: format!(">= {:.2}", g.at_least),
+        pass: Some(clean && r.is_some_and(|r| r >= g.at_least)),
         detail: json!({
             g.a.1: a.to_json(),
             g.b.1: b.to_json(),
             "server_cpu_us_per_request": {g.a.1: a_cpu, g.b.1: b_cpu},
+            "server_cpu_ratio_range_of_rounds": measured.round_cpu_ratio_range(),
         }),
     });
-    if let Judge::CpuPerRequest { at_most } = g.judge {
-        let r = a_cpu.zip(b_cpu).and_then(|(a, b)| ratio(a, b));
-        let us = |v: Option<f64>| v.map_or("unknown".into(), |v| format!("{v:.1} µs"));
-        cx.rows.push(Row {
-            goal: g.goal.into(),
-            what: format!("{}: server CPU per request", g.what),
-            value: us(a_cpu),
-            baseline: format!("{} {}", g.b_label, us(b_cpu)),
-            ratio: r,
-            rounds: measured.round_cpu_ratio_range(),
-            limit: format!("<= {at_most:.2}"),
-            pass: Some(clean && r.is_some_and(|r| r <= at_most)),
-            detail: json!({
-                "cpu_us_per_request_by_round": {
-                    g.a.1: measured.round_cpu_us[0],
-                    g.b.1: measured.round_cpu_us[1],
-                },
-            }),
-        });
-    }
     Ok(())
 }
 

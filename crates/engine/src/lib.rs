@@ -18,7 +18,7 @@ mod ids;
 pub mod inventory;
 pub mod label;
 mod ops;
-mod ring;
+pub mod ring;
 mod service;
 pub mod snapshot;
 mod state;

@@ -1,7 +1,7 @@
 //! A fixed-capacity ring that overwrites its oldest item in place once
-//! full. The event log writes one item per change, and `VecDeque`'s
-//! `pop_front` + `push_back` moved every item twice (out of the old slot,
-//! into the new one) where one write does.
+//! full. The event log writes one item per change and the server's request
+//! log one per request; `VecDeque`'s `pop_front` + `push_back` moved every
+//! item twice (out of the old slot, into the new one) where one write does.
 
 pub struct Ring<T> {
     items: Vec<T>,
@@ -21,6 +21,10 @@ impl<T> Ring<T> {
 
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 
     #[inline]
@@ -61,6 +65,7 @@ mod tests {
     #[test]
     fn keeps_the_newest_in_order_as_it_overwrites() {
         let mut ring = Ring::new(3);
+        assert!(ring.is_empty());
         assert_eq!(ring.oldest(), None);
         for i in 1..=7 {
             ring.push(i);
@@ -69,6 +74,7 @@ mod tests {
             assert_eq!(ring.oldest(), expected.first());
             assert_eq!(ring.iter().last(), Some(&i));
             assert_eq!(ring.len(), expected.len());
+            assert!(!ring.is_empty());
             assert_eq!(ring.is_full(), i >= 3);
         }
     }

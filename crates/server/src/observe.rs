@@ -6,11 +6,12 @@
 //! to the counters or the request ring is being filled.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use dxlocal_engine::label::Label;
+use dxlocal_engine::ring::Ring;
 use parking_lot::Mutex;
 use tokio::sync::watch;
 
@@ -79,9 +80,8 @@ impl Calls {
 /// standard SipHash cost more than the rest of the bookkeeping together).
 type CallsMap = HashMap<(Cow<'static, str>, &'static str), Calls, foldhash::fast::RandomState>;
 
-#[derive(Default)]
 pub(crate) struct Seen {
-    pub requests: VecDeque<RequestEntry>,
+    pub requests: Ring<RequestEntry>,
     pub next_seq: u64,
     /// By operation and protocol.
     pub calls: CallsMap,
@@ -99,8 +99,9 @@ impl Default for Observer {
     fn default() -> Self {
         Observer {
             seen: Mutex::new(Seen {
+                requests: Ring::new(REQUEST_RING),
                 next_seq: 1,
-                ..Seen::default()
+                calls: CallsMap::default(),
             }),
             tick: watch::channel(0).0,
             subscribers: AtomicUsize::new(0),
@@ -112,8 +113,7 @@ impl Observer {
     /// Notes a finished call.
     pub fn record(&self, mut entry: RequestEntry) {
         let seconds = entry.latency.as_secs_f64();
-        // Freed after the lock is released.
-        let _evicted = {
+        {
             let mut seen = self.seen.lock();
             seen.calls
                 .entry((entry.operation.clone(), entry.protocol))
@@ -121,14 +121,9 @@ impl Observer {
                 .count(entry.status, seconds);
             entry.seq = seen.next_seq;
             seen.next_seq += 1;
-            let evicted = if seen.requests.len() == REQUEST_RING {
-                seen.requests.pop_front()
-            } else {
-                None
-            };
-            seen.requests.push_back(entry);
-            evicted
-        };
+            // In the oldest entry's place: no entry moves in or out.
+            seen.requests.push(entry);
+        }
         self.wake();
     }
 
@@ -142,7 +137,7 @@ impl Observer {
     /// Calls after `after`, oldest first, at most `limit`.
     pub fn requests_since(&self, after: u64, limit: usize) -> Vec<RequestEntry> {
         let seen = self.seen.lock();
-        let first = seen.requests.front().map_or(seen.next_seq, |r| r.seq);
+        let first = seen.requests.oldest().map_or(seen.next_seq, |r| r.seq);
         let skip = after.saturating_add(1).saturating_sub(first) as usize;
         seen.requests
             .iter()

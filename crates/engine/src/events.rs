@@ -8,8 +8,6 @@
 //! call is done. A LAG's state is derived from its members, so the log
 //! keeps the last derived state of each LAG to compare against.
 
-use std::collections::VecDeque;
-
 use crate::hashing::HashMap;
 use crate::label::Label;
 use crate::ring::Ring;
@@ -97,11 +95,14 @@ struct Entry {
 pub struct EventLog {
     /// Consecutive changes, the newest `next_seq - 1`.
     ring: Ring<Entry>,
-    /// The origins of the changes in `ring`, oldest first: `origins[i]` is
-    /// number `first_origin + i`. The newest is where the next change
-    /// goes, and may have none yet.
-    origins: VecDeque<Origin>,
-    first_origin: u64,
+    /// The origins of the changes in `ring` (and maybe a few older ones),
+    /// oldest first; the newest is where the next change goes, and may have
+    /// none yet. One more than the ring holds changes is enough: every
+    /// origin but the newest has a change, and those after the oldest
+    /// change's are all still in the ring.
+    origins: Ring<Origin>,
+    /// The number the next origin gets; origins are numbered in order.
+    next_origin: u64,
     /// Bumped whenever the cause may change (a collect, a push): origins
     /// entered in the current epoch have the current cause, which saves
     /// comparing causes change by change.
@@ -127,8 +128,8 @@ impl EventLog {
     pub fn with_capacity(capacity: usize) -> Self {
         EventLog {
             ring: Ring::new(capacity),
-            origins: VecDeque::new(),
-            first_origin: 0,
+            origins: Ring::new(capacity.max(1) + 1),
+            next_origin: 0,
             epoch: 0,
             newest_origin_used: false,
             last_at: f64::NEG_INFINITY,
@@ -154,7 +155,11 @@ impl EventLog {
             .skip(skip)
             .take(limit)
             .map(move |(i, e)| {
-                let origin = &self.origins[(e.origin - self.first_origin) as usize];
+                let first_origin = self.next_origin - self.origins.len() as u64;
+                let origin = self
+                    .origins
+                    .get((e.origin - first_origin) as usize)
+                    .expect("a change's origin outlives it");
                 Change {
                     seq: first + i as u64,
                     at: e.at,
@@ -192,7 +197,7 @@ impl EventLog {
     /// Within one epoch, `cause` must be the same every time.
     fn enter(&mut self, account: &str, region: Option<&str>, cause: &Cause) {
         let epoch = self.epoch;
-        if let Some(last) = self.origins.back_mut() {
+        if let Some(last) = self.origins.newest_mut() {
             if last.account == account
                 && last.region.as_deref() == region
                 && (last.epoch == epoch || last.cause == *cause)
@@ -208,7 +213,8 @@ impl EventLog {
             }
         }
         self.origins
-            .push_back(Origin::new(account, region, cause, epoch));
+            .push(Origin::new(account, region, cause, epoch));
+        self.next_origin += 1;
         self.newest_origin_used = false;
     }
 
@@ -226,8 +232,7 @@ impl EventLog {
         let at = at.max(self.last_at);
         self.last_at = at;
         self.newest_origin_used = true;
-        let origin = self.first_origin + self.origins.len() as u64 - 1;
-        let full = self.ring.is_full();
+        let origin = self.next_origin - 1;
         self.ring.push(Entry {
             at,
             kind,
@@ -237,14 +242,6 @@ impl EventLog {
             origin,
         });
         self.next_seq += 1;
-        if full {
-            // Origins no change refers to any more.
-            let oldest = self.ring.oldest().map_or(origin, |e| e.origin);
-            while self.first_origin < oldest {
-                self.origins.pop_front();
-                self.first_origin += 1;
-            }
-        }
     }
 
     /// Turns what the last call touched into changes.
@@ -463,33 +460,34 @@ mod tests {
 
     #[test]
     fn changes_keep_their_own_owner_and_cause_as_the_ring_turns() {
-        let mut log = EventLog::with_capacity(5);
         let accounts = ["111111111111", "222222222222", "333333333333"];
-        for i in 0..40u32 {
-            // Runs of one to three changes per owner.
-            let account = accounts[(i / 2 % 3) as usize];
-            log.push(
-                f64::from(i),
-                "connection",
-                Label::new(&format!("dxcon-{i}")),
-                Label::new(account),
-                Some(Label::new("us-east-1")),
-                None,
-                Some("requested"),
-                &api(account),
-            );
-            // Never more origins than changes (plus the one being filled).
-            assert!(log.origins.len() <= log.ring.len() + 1);
-        }
-        let seen: Vec<Change> = log.since(0, usize::MAX).collect();
-        assert_eq!(seen.len(), 5);
-        for c in &seen {
-            let i = (c.seq - 1) as u32;
-            assert_eq!(c.id, format!("dxcon-{i}").as_str());
-            let account = accounts[(i / 2 % 3) as usize];
-            assert_eq!(c.account, account);
-            assert_eq!(c.cause, api(account));
-            assert_eq!(c.at, f64::from(i));
+        // Runs of one, two and three changes per owner: with runs of one,
+        // there are as many origins as changes.
+        for run in 1..=3u32 {
+            let owner = |i: u32| accounts[(i / run % 3) as usize];
+            let mut log = EventLog::with_capacity(5);
+            for i in 0..40u32 {
+                log.push(
+                    f64::from(i),
+                    "connection",
+                    Label::new(&format!("dxcon-{i}")),
+                    Label::new(owner(i)),
+                    Some(Label::new("us-east-1")),
+                    None,
+                    Some("requested"),
+                    &api(owner(i)),
+                );
+                assert!(log.origins.len() <= log.ring.len() + 1);
+            }
+            let seen: Vec<Change> = log.since(0, usize::MAX).collect();
+            assert_eq!(seen.len(), 5);
+            for c in &seen {
+                let i = (c.seq - 1) as u32;
+                assert_eq!(c.id, format!("dxcon-{i}").as_str());
+                assert_eq!(c.account, owner(i));
+                assert_eq!(c.cause, api(owner(i)));
+                assert_eq!(c.at, f64::from(i));
+            }
         }
     }
 

@@ -146,14 +146,22 @@ impl PartialEq for Label {
 impl Eq for Label {}
 
 impl PartialEq<str> for Label {
+    #[inline]
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        match &self.0 {
+            // Padded the same way, equal texts have equal arrays.
+            Repr::Inline { len, bytes } => {
+                usize::from(*len) == other.len() && *bytes == padded(other.as_bytes())
+            }
+            Repr::Heap(s) => **s == *other,
+        }
     }
 }
 
 impl PartialEq<&str> for Label {
+    #[inline]
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        *self == **other
     }
 }
 
@@ -217,6 +225,11 @@ mod tests {
             let l = Label::new(&text[..n]);
             assert_eq!(l.as_str(), &text[..n]);
             assert_eq!(l, Label::new(&text[..n]));
+            assert!(l == text[..n]);
+            if n > 0 {
+                assert!(l != text[1..=n]);
+                assert!(l != text[..n - 1]);
+            }
             if n > 0 {
                 assert_ne!(l, Label::new(&text[1..=n]));
             }

@@ -51,6 +51,29 @@ impl<T> Ring<T> {
         self.items.get(self.head)
     }
 
+    /// The item `pos` places after the oldest.
+    #[inline]
+    pub fn get(&self, pos: usize) -> Option<&T> {
+        if pos >= self.items.len() {
+            return None;
+        }
+        let i = self.head + pos;
+        self.items.get(if i >= self.items.len() {
+            i - self.items.len()
+        } else {
+            i
+        })
+    }
+
+    #[inline]
+    pub fn newest_mut(&mut self) -> Option<&mut T> {
+        let last = match self.head {
+            0 => self.items.len().checked_sub(1)?,
+            head => head - 1,
+        };
+        self.items.get_mut(last)
+    }
+
     /// Oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         let (newer, older) = self.items.split_at(self.head);
@@ -67,12 +90,18 @@ mod tests {
         let mut ring = Ring::new(3);
         assert!(ring.is_empty());
         assert_eq!(ring.oldest(), None);
+        assert_eq!(ring.newest_mut(), None);
         for i in 1..=7 {
             ring.push(i);
             let expected: Vec<i32> = (1.max(i - 2)..=i).collect();
             assert_eq!(ring.iter().copied().collect::<Vec<_>>(), expected);
             assert_eq!(ring.oldest(), expected.first());
             assert_eq!(ring.iter().last(), Some(&i));
+            for (pos, item) in expected.iter().enumerate() {
+                assert_eq!(ring.get(pos), Some(item));
+            }
+            assert_eq!(ring.get(expected.len()), None);
+            assert_eq!(ring.newest_mut().copied(), Some(i));
             assert_eq!(ring.len(), expected.len());
             assert!(!ring.is_empty());
             assert_eq!(ring.is_full(), i >= 3);

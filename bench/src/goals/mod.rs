@@ -244,10 +244,12 @@ pub fn run(args: GoalsArgs) -> Result<ExitCode, String> {
         ),
         format!(
             "each comparison alternates its targets over {} rounds (A B B A ...), \
-             {}s measured + {}s warmup per target; took {:.0}s",
+             {}s measured + {}s warmup per target; goal 7 runs its two side by side, \
+             {} times as long; took {:.0}s",
             a.rounds,
             a.duration,
             a.warmup,
+            RECORDING_ROUNDS,
             started.elapsed().as_secs_f64()
         ),
     ];

@@ -20,8 +20,8 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 /// An account, a region, and `(kind, id, state)` of its EC2 resources.
 pub type Ec2Marks = (String, String, Vec<(&'static str, String, &'static str)>);
 
-/// Why something changed. Every change carries its own copy, which costs
-/// no allocation: the labels are inline.
+/// Why something changed. Kept once per run of changes with one owner and
+/// cause (an `Origin`), and with no allocation: the labels are inline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {
     /// A Direct Connect or EC2 call.

@@ -25,8 +25,8 @@ pub struct Mark {
     pub parts: Parts,
 }
 
-/// A VIF has one or two BGP peers, which a mark keeps inline: a mark is
-/// taken every time a record is touched, and twice per change.
+/// A VIF has one or two BGP peers, the first of which a mark keeps inline:
+/// a mark is taken every time a record is touched.
 pub type Parts = SmallVec<[(Label, BGPPeerState, BGPStatus); 1]>;
 
 /// A record the event log can describe.

@@ -5,7 +5,7 @@ use super::gateways::{self, GatewayLookup};
 use super::paginate;
 use super::tags::{check_tags, TagErrors};
 use crate::label::Label;
-use crate::state::{attachment_id, scope, Attachment, BgpPeer, Vif, VifType};
+use crate::state::{attachment_id, scope, Attachment, BgpPeer, State, Vif, VifType};
 use crate::timers::Event;
 use crate::{access, Cx, Engine};
 use dxlocal_model::{
@@ -181,11 +181,13 @@ pub(super) fn parse_cidr4(s: &str) -> Option<(Ipv4Addr, u8)> {
 }
 
 /// Addresses on a connection already in use by its live VIFs' peers.
-pub(super) fn addresses_in_use(eng: &Engine, connection_id: &str) -> Vec<String> {
-    eng.state
+/// Borrowed from the state, which holds them: an allocation draws
+/// addresses (from the engine's RNG) while looking at these.
+pub(super) fn addresses_in_use<'a>(state: &'a State, connection_id: &str) -> Vec<&'a str> {
+    state
         .live_vifs_on(connection_id)
         .flat_map(|v| v.peers.iter())
-        .flat_map(|p| [p.amazon_address.clone(), p.customer_address.clone()])
+        .flat_map(|p| [p.amazon_address.as_str(), p.customer_address.as_str()])
         .collect()
 }
 
@@ -201,7 +203,7 @@ pub(super) fn assign_addresses(
 ) -> Result<(String, String), ApiError> {
     let amazon = amazon.filter(|s| !s.is_empty());
     let customer = customer.filter(|s| !s.is_empty());
-    let in_use = addresses_in_use(eng, connection_id);
+    let in_use = addresses_in_use(&eng.state, connection_id);
     match family {
         AddressFamily::Ipv6 => {
             if amazon.is_some() || customer.is_some() {
@@ -215,7 +217,7 @@ pub(super) fn assign_addresses(
                 let base = (u128::from(block) << 64) | u128::from(low);
                 let a = format!("{}/125", Ipv6Addr::from(base + 1));
                 let c = format!("{}/125", Ipv6Addr::from(base + 6));
-                if !in_use.contains(&a) && !in_use.contains(&c) {
+                if !in_use.contains(&a.as_str()) && !in_use.contains(&c.as_str()) {
                     return Ok((a, c));
                 }
             }
@@ -258,7 +260,7 @@ pub(super) fn assign_addresses(
                 let fourth = (eng.ids.below(64) * 4) as u8;
                 let a = format!("{}/30", Ipv4Addr::new(169, 254, third, fourth + 1));
                 let c = format!("{}/30", Ipv4Addr::new(169, 254, third, fourth + 2));
-                if !in_use.contains(&a) && !in_use.contains(&c) {
+                if !in_use.contains(&a.as_str()) && !in_use.contains(&c.as_str()) {
                     return Ok((a, c));
                 }
             },
@@ -950,10 +952,11 @@ pub fn associate_virtual_interface(
             vif.vlan, other.id
         )));
     }
-    let in_use = addresses_in_use(eng, target_id);
+    let in_use = addresses_in_use(&eng.state, target_id);
     if let Some(p) = vif.peers.iter().find(|p| {
         p.state != BGPPeerState::Deleted
-            && (in_use.contains(&p.amazon_address) || in_use.contains(&p.customer_address))
+            && (in_use.contains(&p.amazon_address.as_str())
+                || in_use.contains(&p.customer_address.as_str()))
     }) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} has a conflicting IP address on {target_id}: {}",

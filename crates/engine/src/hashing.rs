@@ -1,4 +1,4 @@
-//! The engine's hash maps. Every call looks records up by ID,
+//! The engine's hash maps (and the server's request counters'). Every call looks records up by ID,
 //! often several times (and the event log once more per touched record),
 //! so the hasher matters: foldhash takes a short ID in a few instructions
 //! where the standard SipHash runs a dozen rounds. Its seed is random per

@@ -13,7 +13,7 @@ pub mod config;
 pub mod ec2;
 pub mod events;
 pub mod faults;
-mod hashing;
+pub mod hashing;
 mod ids;
 pub mod inventory;
 pub mod label;

@@ -6,10 +6,10 @@
 //! to the counters or the request ring is being filled.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
+use dxlocal_engine::hashing::HashMap;
 use dxlocal_engine::label::Label;
 use dxlocal_engine::ring::Ring;
 use parking_lot::Mutex;
@@ -78,7 +78,7 @@ impl Calls {
 /// Every request looks its counters up here, under the lock: one lookup,
 /// with a hasher that takes an operation name in a few instructions (the
 /// standard SipHash cost more than the rest of the bookkeeping together).
-type CallsMap = HashMap<(Cow<'static, str>, &'static str), Calls, foldhash::fast::RandomState>;
+type CallsMap = HashMap<(Cow<'static, str>, &'static str), Calls>;
 
 pub(crate) struct Seen {
     pub requests: Ring<RequestEntry>,

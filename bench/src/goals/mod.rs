@@ -667,7 +667,6 @@ fn mix_goal(cx: &mut Ctx, timing: &Timing, g: MixGoal<'_>) -> Result<(), String>
             g.a.1: a.to_json(),
             g.b.1: b.to_json(),
             "server_cpu_us_per_request": {g.a.1: a_cpu, g.b.1: b_cpu},
-            "server_cpu_ratio_range_of_rounds": measured.round_cpu_ratio_range(),
         }),
     });
     Ok(())

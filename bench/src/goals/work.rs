@@ -335,10 +335,8 @@ pub struct Measured {
     /// Requests per second of each target in each round: the spread of
     /// per-round ratios shows how steady the machine was.
     pub round_rates: Vec<Vec<f64>>,
-    /// Server CPU time per request of each target in each round, in
-    /// microseconds, where the bench knows the server's PID.
-    pub round_cpu_us: Vec<Vec<f64>>,
-    /// Server CPU nanoseconds of each target over all rounds.
+    /// Server CPU nanoseconds of each target over all rounds, where the
+    /// bench knows the server's PID.
     pub cpu_ns: Vec<Option<u64>>,
 }
 
@@ -348,7 +346,6 @@ impl Measured {
         Measured {
             recs: vec![Recorder::default(); n],
             round_rates: vec![Vec::new(); n],
-            round_cpu_us: vec![Vec::new(); n],
             cpu_ns: targets.iter().map(|t| t.2.map(|_| 0)).collect(),
         }
     }
@@ -359,20 +356,20 @@ impl Measured {
         self.round_rates[i].push(total.req_per_sec);
         // One sample missing (procfs gone) makes the whole sum unknown.
         self.cpu_ns[i] = self.cpu_ns[i].zip(cpu).map(|(sum, c)| sum + c);
-        if let (Some(c), 1..) = (cpu, total.requests) {
-            self.round_cpu_us[i].push(c as f64 / 1e3 / total.requests as f64);
-        }
         self.recs[i].merge(rec);
     }
 
     /// Lowest and highest per-round throughput ratio of target 0 over 1.
     pub fn round_ratio_range(&self) -> Option<(f64, f64)> {
-        ratio_range(&self.round_rates[0], &self.round_rates[1])
-    }
-
-    /// The same for server CPU time per request.
-    pub fn round_cpu_ratio_range(&self) -> Option<(f64, f64)> {
-        ratio_range(&self.round_cpu_us[0], &self.round_cpu_us[1])
+        let ratios: Vec<f64> = self.round_rates[0]
+            .iter()
+            .zip(&self.round_rates[1])
+            .filter(|(_, b)| **b > 0.0)
+            .map(|(a, b)| a / b)
+            .collect();
+        let lo = ratios.iter().copied().reduce(f64::min)?;
+        let hi = ratios.iter().copied().reduce(f64::max)?;
+        Some((lo, hi))
     }
 
     /// Server CPU time per request of target `i` over all rounds, in
@@ -382,18 +379,6 @@ impl Measured {
         let ns = self.cpu_ns[i]?;
         (requests > 0).then(|| ns as f64 / 1e3 / requests as f64)
     }
-}
-
-fn ratio_range(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
-    let ratios: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .filter(|(_, b)| **b > 0.0)
-        .map(|(a, b)| a / b)
-        .collect();
-    let lo = ratios.iter().copied().reduce(f64::min)?;
-    let hi = ratios.iter().copied().reduce(f64::max)?;
-    Some((lo, hi))
 }
 
 /// What [`interleave`] runs: where, what, and the server's PID if the

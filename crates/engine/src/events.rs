@@ -296,6 +296,7 @@ impl EventLog {
         let record = table.get(key.as_str());
         match (before, record) {
             (Some(before), Some(r)) if before.matches(r) => return,
+            // Inserted and removed within one call: nothing to show.
             (None, None) => return,
             _ => {}
         }
@@ -308,7 +309,7 @@ impl EventLog {
                 self.enter(&who.account, who.region.as_deref(), cause);
                 (who.kind, who.id.clone())
             }
-            // Inserted and removed within one call: nothing to show.
+            // Gone, but `remove` keeps who it was, so never here.
             (None, None) => return,
         };
         let from = before.as_ref().map(|m| m.state);

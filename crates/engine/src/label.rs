@@ -229,8 +229,6 @@ mod tests {
             if n > 0 {
                 assert!(l != text[1..=n]);
                 assert!(l != text[..n - 1]);
-            }
-            if n > 0 {
                 assert_ne!(l, Label::new(&text[1..=n]));
             }
         }
